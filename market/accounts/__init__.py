@@ -1,0 +1,1 @@
+"""Accounts: residents, members and staff, their passwords and their role grants."""

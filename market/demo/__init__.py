@@ -1,0 +1,1 @@
+"""The demo district: invented places, people and orders for trying the service."""

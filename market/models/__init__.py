@@ -1,0 +1,32 @@
+"""Every table of the service, imported together so the metadata is complete."""
+
+from market.models.accounts import Account, ResidentProfile, RoleGrant
+from market.models.areas import Area
+from market.models.base import Base
+from market.models.catalog import Category, Skill
+from market.models.dispatch import MatchRun
+from market.models.jobs import JobRun
+from market.models.members import MemberProfile
+from market.models.orders import Offer, Order, OrderEvent, Rating
+from market.models.points import LedgerEntry
+from market.models.units import Unit, UnitCommunity
+
+__all__ = [
+    "Account",
+    "Area",
+    "Base",
+    "Category",
+    "JobRun",
+    "LedgerEntry",
+    "MatchRun",
+    "MemberProfile",
+    "Offer",
+    "Order",
+    "OrderEvent",
+    "Rating",
+    "ResidentProfile",
+    "RoleGrant",
+    "Skill",
+    "Unit",
+    "UnitCommunity",
+]

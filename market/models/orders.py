@@ -1,0 +1,115 @@
+"""Orders, the offers that assign their slots, their event history and residents' ratings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from market.models.base import Base, JSONDocument
+
+LIVE_OFFER = text("status IN ('offered', 'accepted')")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("headcount >= 1", name="headcount_positive"),
+        CheckConstraint("urgency BETWEEN 1 AND 5", name="urgency_range"),
+        CheckConstraint("budget_fen IS NULL OR budget_fen >= 0", name="budget_not_negative"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index(None, "status", "area_id"),
+        Index(None, "status", "accept_due_at"),
+        Index(None, "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+    skills: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    headcount: Mapped[int] = mapped_column(default=1)
+    urgency: Mapped[int] = mapped_column(default=1)
+    triage: Mapped[str | None] = mapped_column(String(16))
+    # The grid (or community) where the order is to be served.
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    address: Mapped[str] = mapped_column(Text)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    # A wish's budget in fen (0.01 yuan): money is never a float.
+    budget_fen: Mapped[int | None]
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    claimable: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    # Bumped by every state change; a change names the version it read (optimistic concurrency).
+    version: Mapped[int] = mapped_column(default=1)
+    accept_due_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+
+
+class Offer(Base):
+    """One slot of an order offered to a member or a unit; it is the assignment once accepted."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("slot >= 1", name="slot_positive"),
+        CheckConstraint("member_id IS NOT NULL OR unit_id IS NOT NULL", name="has_assignee"),
+        # At most one live offer per slot, and one live offer per member on an order.
+        Index("uq_offers_live_slot", "order_id", "slot", unique=True,
+              sqlite_where=LIVE_OFFER, postgresql_where=LIVE_OFFER),
+        Index("uq_offers_live_member", "order_id", "member_id", unique=True,
+              sqlite_where=LIVE_OFFER, postgresql_where=LIVE_OFFER),
+        Index(None, "status", "accept_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    slot: Mapped[int]
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    match_run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id"), index=True)
+    offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(default=1)
+    accept_due_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(String(16))
+    # The matching score terms that explain why this offer went to this assignee.
+    explanation: Mapped[dict[str, int] | None] = mapped_column(JSONDocument)
+    offered_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+
+
+class OrderEvent(Base):
+    """Append-only history: one row for every transition of an order."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (Index(None, "order_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    rater_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    stars: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]

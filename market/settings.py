@@ -1,0 +1,136 @@
+"""The service's settings: one frozen Struct built from MARKET_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The async driver each database kind is served with; a bare dialect name is given its driver.
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+ON_WORDS = {"on": True, "true": True, "1": True, "yes": True, "off": False, "false": False, "0": False, "no": False}
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A MARKET_* variable holds a value the service cannot run with."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str
+    data_dir: str = "var"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str
+    secret_key_generated: bool = False
+    timezone: str = "Asia/Shanghai"
+    scheduler: bool = True
+    log_level: str = "INFO"
+    demo: bool = False
+
+    @property
+    def database_kind(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return make_url(self.database_url).get_backend_name()
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_secret: bool = True) -> Settings:
+    """Read and check every MARKET_* variable; raise SettingsError naming the first bad one.
+
+    The secret key is generated when missing in demo mode, or for commands that sign nothing.
+    """
+    data_dir = environ.get("MARKET_DATA_DIR", "var").strip() or "var"
+    default_url = f"sqlite+aiosqlite:///{Path(data_dir) / 'market.db'}"
+    secret_key = _secret_key(environ.get("MARKET_SECRET_KEY"), required=require_secret and not demo)
+    return Settings(
+        database_url=_database_url(environ.get("MARKET_DATABASE_URL", default_url)),
+        data_dir=data_dir,
+        host=_host(environ.get("MARKET_HOST", "127.0.0.1")),
+        port=_port(environ.get("MARKET_PORT", "8000")),
+        secret_key=secret_key or secrets.token_urlsafe(48),
+        secret_key_generated=secret_key is None,
+        timezone=_timezone(environ.get("MARKET_TIMEZONE", "Asia/Shanghai")),
+        scheduler=_switch("MARKET_SCHEDULER", environ.get("MARKET_SCHEDULER", "on")),
+        log_level=_log_level(environ.get("MARKET_LOG_LEVEL", "INFO")),
+        demo=demo,
+    )
+
+
+def _database_url(raw: str) -> str:
+    try:
+        url: URL = make_url(raw.strip())
+    except ArgumentError:
+        raise SettingsError("MARKET_DATABASE_URL", f"not a database URL: {raw!r}") from None
+    backend = url.get_backend_name()
+    if backend not in ASYNC_DRIVERS:
+        raise SettingsError("MARKET_DATABASE_URL", f"unsupported database {backend!r}; use sqlite or postgresql")
+    if backend == "sqlite" and not url.database:
+        raise SettingsError("MARKET_DATABASE_URL", "SQLite needs a file path, e.g. sqlite:///var/market.db")
+    if url.drivername == backend:
+        url = url.set(drivername=ASYNC_DRIVERS[backend])
+    elif url.drivername != ASYNC_DRIVERS[backend]:
+        raise SettingsError("MARKET_DATABASE_URL", f"unsupported driver {url.drivername!r}; use {ASYNC_DRIVERS[backend]}")
+    return url.render_as_string(hide_password=False)
+
+
+def _host(raw: str) -> str:
+    host = raw.strip()
+    if not host or any(c.isspace() for c in host):
+        raise SettingsError("MARKET_HOST", f"not a host name or address: {raw!r}")
+    return host
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw.strip())
+    except ValueError:
+        raise SettingsError("MARKET_PORT", f"not a whole number: {raw!r}") from None
+    if not 1 <= port <= 65535:
+        raise SettingsError("MARKET_PORT", f"must be between 1 and 65535, got {port}")
+    return port
+
+
+def _secret_key(raw: str | None, *, required: bool) -> str | None:
+    if raw is None or not raw.strip():
+        if not required:
+            return None
+        raise SettingsError("MARKET_SECRET_KEY", "required (at least 32 characters); `market serve --demo` generates one")
+    if len(raw.strip()) < MIN_SECRET_LENGTH:
+        raise SettingsError("MARKET_SECRET_KEY", f"too short: at least {MIN_SECRET_LENGTH} characters")
+    return raw.strip()
+
+
+def _timezone(raw: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(raw.strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingsError("MARKET_TIMEZONE", f"unknown time zone: {raw!r}") from None
+    return raw.strip()
+
+
+def _switch(variable: str, raw: str) -> bool:
+    value = ON_WORDS.get(raw.strip().lower())
+    if value is None:
+        raise SettingsError(variable, f"expected on or off, got {raw!r}")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError("MARKET_LOG_LEVEL", f"unknown log level {raw!r}; use one of {', '.join(LOG_LEVELS)}")
+    return level

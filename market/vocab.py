@@ -1,0 +1,169 @@
+"""The domain's enumerations, each value with the Chinese name users see."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry a Chinese display name in `LABELS`."""
+
+    @property
+    def label(self) -> str:
+        return LABELS[type(self).__name__][self.value]
+
+    @classmethod
+    def choices(cls) -> list[dict[str, str]]:
+        return [{"code": m.value, "name": m.label} for m in cls]
+
+
+class AreaLevel(Labelled):
+    CITY = "city"
+    DISTRICT = "district"
+    STREET = "street"
+    COMMUNITY = "community"
+    GRID = "grid"
+
+    @property
+    def depth(self) -> int:
+        return list(AreaLevel).index(self)
+
+
+class Role(Labelled):
+    RESIDENT = "resident"
+    MEMBER = "member"
+    UNIT_ADMIN = "unit_admin"
+    DISPATCHER = "dispatcher"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class UnitKind(Labelled):
+    DEPARTMENT = "department"
+    BUSINESS = "business"
+    SOCIAL_ORG = "social_org"
+
+
+class VulnerableTag(Labelled):
+    LIVING_ALONE = "living_alone"
+    DISABLED = "disabled"
+    HARDSHIP = "hardship"
+    SERIOUSLY_ILL = "seriously_ill"
+    MIGRANT = "migrant"
+
+
+class OrderKind(Labelled):
+    WISH = "wish"
+    SERVICE = "service"
+    ISSUE = "issue"
+    VISIT = "visit"
+
+
+class OrderSource(Labelled):
+    RESIDENT = "resident"
+    GRID_PATROL = "grid_patrol"
+    PHONE = "phone"
+    HOTLINE = "hotline"
+    VISIT_PLAN = "visit_plan"
+
+
+class Triage(Labelled):
+    GENERAL = "general"
+    COORDINATE = "coordinate"
+    EMERGENCY = "emergency"
+    APPROVAL = "approval"
+
+
+class OrderStatus(Labelled):
+    SUBMITTED = "submitted"
+    REJECTED = "rejected"
+    OPEN = "open"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class OfferStatus(Labelled):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+class DeclineReason(Labelled):
+    BUSY = "busy"
+    TOO_FAR = "too_far"
+    NO_SKILL = "no_skill"
+    TIME_CONFLICT = "time_conflict"
+    OTHER = "other"
+
+
+class RegistrationStatus(Labelled):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    ENDED = "ended"
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "AreaLevel": {"city": "市", "district": "区", "street": "街道", "community": "社区", "grid": "网格"},
+    "Role": {
+        "resident": "居民",
+        "member": "在职党员",
+        "unit_admin": "单位管理员",
+        "dispatcher": "社区工作者",
+        "auditor": "组织部门",
+        "admin": "系统管理员",
+    },
+    "UnitKind": {"department": "职能部门", "business": "企业商户", "social_org": "社会组织"},
+    "VulnerableTag": {
+        "living_alone": "独居老人",
+        "disabled": "残疾",
+        "hardship": "困难群众",
+        "seriously_ill": "重病",
+        "migrant": "流动人口",
+    },
+    "OrderKind": {"wish": "微心愿", "service": "服务需求", "issue": "诉求", "visit": "走访"},
+    "OrderSource": {
+        "resident": "居民点单",
+        "grid_patrol": "网格巡查",
+        "phone": "电话反映",
+        "hotline": "12345热线",
+        "visit_plan": "走访计划",
+    },
+    "Triage": {"general": "一般", "coordinate": "协调", "emergency": "突发", "approval": "审批"},
+    "OrderStatus": {
+        "submitted": "待审核",
+        "rejected": "已驳回",
+        "open": "待派单",
+        "offered": "已派单",
+        "accepted": "已接单",
+        "in_progress": "处置中",
+        "completed": "已办结",
+        "reopened": "重新处理",
+        "closed": "已销号",
+        "cancelled": "已撤销",
+    },
+    "OfferStatus": {
+        "offered": "待接单",
+        "accepted": "已接单",
+        "declined": "已婉拒",
+        "expired": "已超时",
+        "withdrawn": "已撤回",
+    },
+    "DeclineReason": {
+        "busy": "工作繁忙",
+        "too_far": "距离太远",
+        "no_skill": "不具备相应技能",
+        "time_conflict": "时间冲突",
+        "other": "其他原因",
+    },
+    "RegistrationStatus": {"pending": "待确认", "confirmed": "已确认", "ended": "已结束"},
+}
+
+# Offers that still hold a slot of their order.
+LIVE_OFFER_STATUSES = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)

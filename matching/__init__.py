@@ -1,0 +1,1 @@
+"""The optimiser: pure, synchronous, no database; it never imports the service."""

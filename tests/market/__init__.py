@@ -1,0 +1,1 @@
+"""Service tests: database, HTTP and command line."""
