@@ -5,43 +5,57 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Router
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market import __version__
+from market.access import PUBLIC, Actor, enforce_policy
+from market.auth.controllers import AuthController, read_me
+from market.auth.requests import bearer_authenticator
 from market.clock import Clock, SystemClock
 from market.database import Database
+from market.dependencies import AppDatabase
 from market.errors import EXCEPTION_HANDLERS
 from market.health import health
+from market.orders.controllers import OrderController, open_board
+from market.orders.offer_controllers import OfferController
 from market.settings import Settings
+
+ROUTES = [health, AuthController, read_me, OrderController, OfferController, open_board]
 
 # Request bodies above this are refused before they are read (photos have their own limit).
 MAX_BODY_BYTES = 1_000_000
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
+    clock = clock or SystemClock()
+
     @asynccontextmanager
     async def open_database(app: Litestar) -> AsyncIterator[None]:
         app.state.database = Database(settings.database_url)
+        app.state.authenticate = bearer_authenticator(settings, app.state.database, clock)
         try:
             yield
         finally:
             await app.state.database.dispose()
 
     return Litestar(
-        route_handlers=[health],
+        route_handlers=ROUTES,
         lifespan=[open_database],
+        guards=[enforce_policy],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
-            "clock": Provide(lambda: clock or SystemClock(), sync_to_thread=False),
+            "clock": Provide(lambda: clock, sync_to_thread=False),
             "database": Provide(provide_database, sync_to_thread=False),
             "session": Provide(provide_session),
+            "actor": Provide(provide_actor, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        openapi_config=OpenAPIConfig(title="社区点单 Community Market API", version=__version__),
+        openapi_config=OpenAPIConfig(title="社区点单 Community Market API", version=__version__,
+                                     openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC)),
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"settings": settings}),
     )
@@ -51,7 +65,12 @@ def provide_database(state: State) -> Database:
     return state.database
 
 
-async def provide_session(database: NamedDependency[Database], request: Request) -> AsyncIterator[AsyncSession]:
+def provide_actor(request: Request) -> Actor:
+    """The caller, set by the policy guard on every route that is not public."""
+    return request.state.actor
+
+
+async def provide_session(database: AppDatabase, request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request, committed before the response is sent; reads take no write lock."""
     async with database.transaction(write=request.method not in ("GET", "HEAD", "OPTIONS")) as session:
         yield session

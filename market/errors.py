@@ -62,6 +62,11 @@ class Conflict(MarketError):
     code = "conflict"
 
 
+class TooManyRequests(MarketError):
+    status = 429
+    code = "too_many_requests"
+
+
 class Unavailable(MarketError):
     status = 503
     code = "unavailable"
@@ -87,7 +92,9 @@ def market_error_to_response(_: Request, error: MarketError) -> Response[ErrorBo
     return _json(ErrorBody(error.status, error.code, error.message, error.field, error.details))
 
 
-def http_error_to_response(_: Request, error: HTTPException) -> Response[ErrorBody]:
+def http_error_to_response(request: Request, error: HTTPException) -> Response[ErrorBody]:
+    if error.status_code >= 500:
+        return unexpected_error_to_response(request, error)
     if isinstance(error, ValidationException):
         return _json(_validation_body(error))
     code, message = HTTP_MESSAGES.get(error.status_code, ("http_error", "请求无法处理"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import msgspec
 from litestar import get
-from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from market import __version__
-from market.database import Database
+from market.access import PUBLIC
+from market.dependencies import AppDatabase
 from market.errors import Unavailable
 
 
@@ -19,8 +19,8 @@ class HealthRead(msgspec.Struct):
     database: str
 
 
-@get("/health", tags=["system"], summary="服务健康检查")
-async def health(database: NamedDependency[Database]) -> HealthRead:
+@get("/health", opt=PUBLIC, tags=["system"], summary="服务健康检查")
+async def health(database: AppDatabase) -> HealthRead:
     try:
         async with database.transaction(write=False) as session:
             await session.execute(text("SELECT 1"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import zoneinfo
 from collections.abc import Mapping
@@ -36,6 +37,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str = "Asia/Shanghai"
     scheduler: bool = True
     log_level: str = "INFO"
+    # Peers whose X-Forwarded-For is believed; from anyone else it is ignored (it is trivially spoofed).
+    trusted_proxies: tuple[str, ...] = ()
+    wish_budget_cap_yuan: int = 300
     demo: bool = False
 
     @property
@@ -66,6 +70,8 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
         timezone=_timezone(environ.get("MARKET_TIMEZONE", "Asia/Shanghai")),
         scheduler=_switch("MARKET_SCHEDULER", environ.get("MARKET_SCHEDULER", "on")),
         log_level=_log_level(environ.get("MARKET_LOG_LEVEL", "INFO")),
+        wish_budget_cap_yuan=_whole("MARKET_WISH_BUDGET_CAP", environ.get("MARKET_WISH_BUDGET_CAP", "300"), 0, 100_000),
+        trusted_proxies=_addresses("MARKET_TRUSTED_PROXIES", environ.get("MARKET_TRUSTED_PROXIES", "")),
         demo=demo,
     )
 
@@ -95,13 +101,17 @@ def _host(raw: str) -> str:
 
 
 def _port(raw: str) -> int:
+    return _whole("MARKET_PORT", raw, 1, 65535)
+
+
+def _whole(variable: str, raw: str, low: int, high: int) -> int:
     try:
-        port = int(raw.strip())
+        value = int(raw.strip())
     except ValueError:
-        raise SettingsError("MARKET_PORT", f"not a whole number: {raw!r}") from None
-    if not 1 <= port <= 65535:
-        raise SettingsError("MARKET_PORT", f"must be between 1 and 65535, got {port}")
-    return port
+        raise SettingsError(variable, f"not a whole number: {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(variable, f"must be between {low} and {high}, got {value}")
+    return value
 
 
 def _secret_key(raw: str | None, *, required: bool) -> str | None:
@@ -134,3 +144,13 @@ def _log_level(raw: str) -> str:
     if level not in LOG_LEVELS:
         raise SettingsError("MARKET_LOG_LEVEL", f"unknown log level {raw!r}; use one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def _addresses(variable: str, raw: str) -> tuple[str, ...]:
+    addresses = [part.strip() for part in raw.split(",") if part.strip()]
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise SettingsError(variable, f"not an IP address: {address!r}") from None
+    return tuple(addresses)

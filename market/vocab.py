@@ -82,6 +82,7 @@ class OrderStatus(Labelled):
     ACCEPTED = "accepted"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    CONFIRMED = "confirmed"
     REOPENED = "reopened"
     CLOSED = "closed"
     CANCELLED = "cancelled"
@@ -144,6 +145,7 @@ LABELS: dict[str, dict[str, str]] = {
         "accepted": "已接单",
         "in_progress": "处置中",
         "completed": "已办结",
+        "confirmed": "已确认",
         "reopened": "重新处理",
         "closed": "已销号",
         "cancelled": "已撤销",

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 
+from typing import Any
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 from market.database import open_sync_engine
 from market.models import Base
+from market.models.base import UTCDateTime
 from market.settings import SettingsError, load_settings
 
 config = context.config
@@ -24,6 +28,13 @@ def _database_url() -> str:
         raise SystemExit(f"alembic: {error}") from None
 
 
+def render_item(type_: str, item: Any, autogen_context: AutogenContext) -> str | bool:
+    """Revisions spell our UTC type as the plain DateTime it is stored as, so they never import models."""
+    if type_ == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_online() -> None:
     engine = open_sync_engine(_database_url())
     try:
@@ -31,7 +42,7 @@ def run_migrations_online() -> None:
             # Batch mode lets later revisions alter SQLite tables by copying them; SQLite's DDL is
             # transactional, so a failed revision leaves nothing behind on either database.
             context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                              transactional_ddl=True)
+                              transactional_ddl=True, render_item=render_item)
             with context.begin_transaction():
                 context.run_migrations()
     finally:

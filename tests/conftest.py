@@ -138,3 +138,28 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, data_dir=str(tmp_path / "data"), secret_key=SECRET, scheduler=False)
+
+
+@pytest.fixture
+def clock():  # noqa: ANN201 - a ManualClock
+    from market.clock import ManualClock
+    from tests.market.world import START
+
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def world(database: Database):  # noqa: ANN201 - a World
+    from tests.market.world import build_world
+
+    return await build_world(database)
+
+
+@pytest.fixture
+async def client(settings: Settings, clock, world):  # noqa: ANN001, ANN201 - an AsyncTestClient
+    from litestar.testing import AsyncTestClient
+
+    from market.app import create_app
+
+    async with AsyncTestClient(create_app(settings, clock=clock)) as test_client:
+        yield test_client

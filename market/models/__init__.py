@@ -2,30 +2,38 @@
 
 from market.models.accounts import Account, ResidentProfile, RoleGrant
 from market.models.areas import Area
+from market.models.auth import AuthSession, LoginFailure
 from market.models.base import Base
 from market.models.catalog import Category, Skill
 from market.models.dispatch import MatchRun
 from market.models.jobs import JobRun
 from market.models.members import MemberProfile
-from market.models.orders import Offer, Order, OrderEvent, Rating
+from market.models.orders import Offer, Order, OrderEvent, OrderPhoto, Rating
+from market.models.policy import SlaPolicy
+from market.models.privacy import RevealLog
 from market.models.points import LedgerEntry
 from market.models.units import Unit, UnitCommunity
 
 __all__ = [
     "Account",
     "Area",
+    "AuthSession",
     "Base",
     "Category",
     "JobRun",
     "LedgerEntry",
+    "LoginFailure",
     "MatchRun",
     "MemberProfile",
     "Offer",
     "Order",
     "OrderEvent",
+    "OrderPhoto",
     "Rating",
     "ResidentProfile",
+    "RevealLog",
     "RoleGrant",
+    "SlaPolicy",
     "Skill",
     "Unit",
     "UnitCommunity",

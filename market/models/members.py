@@ -16,6 +16,7 @@ class MemberProfile(Base):
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("radius_m > 0", name="radius_positive"),
         CheckConstraint("yearly_target >= 0", name="target_not_negative"),
+        CheckConstraint("live_orders >= 0", name="live_orders_not_negative"),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
@@ -29,6 +30,9 @@ class MemberProfile(Base):
     # [[weekday 0-6, start minute, end minute], ...] in the community's local time.
     availability: Mapped[list[list[int]]] = mapped_column(JSONDocument, default=list)
     capacity: Mapped[int] = mapped_column(default=2)
+    # Offers held and orders being served now; raised only by `UPDATE … WHERE live_orders < capacity`,
+    # which is what keeps a member within capacity under concurrent claims.
+    live_orders: Mapped[int] = mapped_column(default=0)
     radius_m: Mapped[int] = mapped_column(default=3000)
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

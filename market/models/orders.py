@@ -22,6 +22,7 @@ class Order(Base):
         Index(None, "status", "area_id"),
         Index(None, "status", "accept_due_at"),
         Index(None, "status", "due_at"),
+        Index("uq_orders_idempotency", "created_by_id", "idempotency_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,8 @@ class Order(Base):
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     claimable: Mapped[bool] = mapped_column(default=False)
+    # The client's Idempotency-Key: a retried post finds the order it already made.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     # Bumped by every state change; a change names the version it read (optimistic concurrency).
     version: Mapped[int] = mapped_column(default=1)
@@ -112,4 +115,20 @@ class Rating(Base):
     rater_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     stars: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class OrderPhoto(Base):
+    """An evidence photo, stored on disk under the data folder; the row says where and whose."""
+
+    __tablename__ = "order_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("order_events.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    # Relative to the data folder; the name is random so it reveals nothing.
+    path: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int]
     created_at: Mapped[datetime]

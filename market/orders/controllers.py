@@ -1,0 +1,158 @@
+"""HTTP routes of orders: post, read, review, dispatch by hand, claim, serve, rate, close, reveal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import File
+
+from market.access import EVERYONE, policy
+from market.dependencies import AppClock, AppSettings, Caller, DbSession
+from market.orders import offers, posting, queries, review, reveal, work
+from market.orders.queries import OrderFilter
+from market.orders.schemas import (ApproveRequest, NoteRequest, OfferCreate, OrderCreate, OrderDetail, OrderPage,
+                                   ProblemCreate, RateRequest, ReasonRequest, RevealRead, RevealRequest)
+from market.vocab import Role
+
+STAFF_DISPATCH = (Role.DISPATCHER, Role.ADMIN)
+SERVERS = (Role.MEMBER, Role.UNIT_ADMIN)
+PHOTO_UPLOAD_LIMIT = 25 * 1024 * 1024
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False,
+                                                 description="重试同一请求时带上相同的值，只会生成一个订单")]
+Limit = Annotated[int, QueryParameter(ge=1, le=100)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+Sort = Literal["created_at", "-created_at", "due_at", "-due_at", "urgency", "-urgency", "id", "-id"]
+
+
+@dataclass
+class CompleteForm:
+    note: str
+    photos: list[UploadFile] = field(default_factory=list)
+
+
+def _posted(detail: OrderDetail, created: bool) -> Response[OrderDetail]:
+    return Response(detail, status_code=201 if created else 200)
+
+
+class OrderController(Controller):
+    path = "/api/orders"
+    tags = ["订单"]
+
+    @post("/", opt=policy(Role.RESIDENT), summary="居民点单（微心愿/服务需求）")
+    async def post_order(self, data: JSONBody[OrderCreate], session: DbSession, actor: Caller, clock: AppClock,
+                         settings: AppSettings, idempotency_key: IdempotencyKey = None) -> Response[OrderDetail]:
+        order, created = await posting.post_order(session, actor, data, idempotency_key,
+                                                  settings.wish_budget_cap_yuan, clock.now())
+        return _posted(await queries.read_order(session, actor, order.id), created)
+
+    @post("/problems", opt=policy(*STAFF_DISPATCH), summary="登记诉求（网格巡查、电话、12345）")
+    async def post_problem(self, data: JSONBody[ProblemCreate], session: DbSession, actor: Caller, clock: AppClock,
+                           idempotency_key: IdempotencyKey = None) -> Response[OrderDetail]:
+        order, created = await posting.post_problem(session, actor, data, idempotency_key, clock.now())
+        return _posted(await queries.read_order(session, actor, order.id), created)
+
+    @get("/", opt=policy(*EVERYONE), summary="订单列表（按身份可见范围）")
+    async def list_orders(self, session: DbSession, actor: Caller, settings: AppSettings,
+                          status: FromQuery[list[str] | None] = None, kind: FromQuery[str | None] = None,
+                          category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None,
+                          assignee_id: FromQuery[int | None] = None, created_from: FromQuery[date | None] = None,
+                          created_to: FromQuery[date | None] = None, sort: FromQuery[Sort] = "-created_at",
+                          limit: Limit = 20, offset: Offset = 0) -> OrderPage:
+        wanted = OrderFilter(status=status or [], kind=kind, category=category, area_id=area_id,
+                             assignee_id=assignee_id, created_from=created_from, created_to=created_to, sort=sort,
+                             limit=limit, offset=offset)
+        return await queries.list_orders(session, actor, wanted, settings.tz)
+
+    @get("/{order_id:int}", opt=policy(*EVERYONE), summary="订单详情与处理经过")
+    async def read_order(self, order_id: FromPath[int], session: DbSession, actor: Caller) -> OrderDetail:
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/approve", opt=policy(*STAFF_DISPATCH), status_code=200, summary="审核通过并分类")
+    async def approve(self, order_id: FromPath[int], data: JSONBody[ApproveRequest], session: DbSession, actor: Caller,
+                      clock: AppClock) -> OrderDetail:
+        await review.approve(session, actor, order_id, data, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/reject", opt=policy(*STAFF_DISPATCH), status_code=200, summary="驳回（居民可见原因）")
+    async def reject(self, order_id: FromPath[int], data: JSONBody[ReasonRequest], session: DbSession, actor: Caller,
+                     clock: AppClock) -> OrderDetail:
+        await review.reject(session, actor, order_id, data.reason, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/cancel", opt=policy(Role.RESIDENT, *STAFF_DISPATCH), status_code=200,
+          summary="撤销（接单前）")
+    async def cancel(self, order_id: FromPath[int], data: JSONBody[ReasonRequest], session: DbSession, actor: Caller,
+                     clock: AppClock) -> OrderDetail:
+        await review.cancel(session, actor, order_id, data.reason, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/offers", opt=policy(*STAFF_DISPATCH), summary="人工派单给党员或单位")
+    async def offer(self, order_id: FromPath[int], data: JSONBody[OfferCreate], session: DbSession, actor: Caller,
+                    clock: AppClock) -> OrderDetail:
+        await offers.offer_by_hand(session, actor, order_id, data, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/claim", opt=policy(Role.MEMBER), status_code=200, summary="抢单")
+    async def claim(self, order_id: FromPath[int], session: DbSession, actor: Caller, clock: AppClock) -> OrderDetail:
+        await offers.claim_order(session, actor, order_id, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/start", opt=policy(*SERVERS), status_code=200, summary="开始服务")
+    async def start(self, order_id: FromPath[int], session: DbSession, actor: Caller, clock: AppClock) -> OrderDetail:
+        await work.start(session, actor, order_id, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/progress", opt=policy(*SERVERS), status_code=200, summary="记录进展")
+    async def progress(self, order_id: FromPath[int], data: JSONBody[NoteRequest], session: DbSession, actor: Caller,
+                       clock: AppClock) -> OrderDetail:
+        await work.add_progress(session, actor, order_id, data.note, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/complete", opt=policy(*SERVERS), status_code=200, summary="办结（说明与照片）",
+          request_max_body_size=PHOTO_UPLOAD_LIMIT)
+    async def complete(self, order_id: FromPath[int], data: Annotated[CompleteForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+                       session: DbSession, actor: Caller, clock: AppClock, settings: AppSettings) -> OrderDetail:
+        photo_bytes = [await photo.read() for photo in data.photos]
+        await work.complete(session, actor, order_id, data.note, photo_bytes, settings.data_dir, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/rate", opt=policy(Role.RESIDENT), status_code=200, summary="确认并评价（≤2 星重新处理）")
+    async def rate(self, order_id: FromPath[int], data: JSONBody[RateRequest], session: DbSession, actor: Caller,
+                   clock: AppClock) -> OrderDetail:
+        await review.rate(session, actor, order_id, data, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/rework", opt=policy(*STAFF_DISPATCH), status_code=200, summary="差评后返工")
+    async def rework(self, order_id: FromPath[int], data: JSONBody[NoteRequest], session: DbSession, actor: Caller,
+                     clock: AppClock) -> OrderDetail:
+        await review.rework(session, actor, order_id, data.note, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/close", opt=policy(*STAFF_DISPATCH), status_code=200, summary="销号")
+    async def close(self, order_id: FromPath[int], data: JSONBody[NoteRequest], session: DbSession, actor: Caller,
+                    clock: AppClock) -> OrderDetail:
+        await review.close(session, actor, order_id, data.note, clock.now())
+        return await queries.read_order(session, actor, order_id)
+
+    @post("/{order_id:int}/reveal", opt=policy(*STAFF_DISPATCH), status_code=200, summary="查看完整联系方式（留痕）")
+    async def reveal(self, order_id: FromPath[int], data: JSONBody[RevealRequest], session: DbSession, actor: Caller,
+                     clock: AppClock) -> RevealRead:
+        return await reveal.reveal_contact(session, actor, order_id, data, clock.now())
+
+    @get("/{order_id:int}/photos/{photo_id:int}", opt=policy(*EVERYONE), summary="办结照片")
+    async def photo(self, order_id: FromPath[int], photo_id: FromPath[int], session: DbSession, actor: Caller,
+                    settings: AppSettings) -> File:
+        found = await reveal.photo_for(session, actor, order_id, photo_id)
+        return File(path=f"{settings.data_dir}/{found.path}", media_type=found.content_type,
+                    content_disposition_type="inline")
+
+
+@get("/api/board", opt=policy(Role.MEMBER), tags=["订单"], summary="抢单大厅（本社区、本人服务类别）")
+async def open_board(session: DbSession, actor: Caller, limit: Limit = 20, offset: Offset = 0) -> OrderPage:
+    return await queries.board(session, actor, limit, offset)
