@@ -20,6 +20,7 @@ STATE_COUNTS = {
     OrderStatus.ACCEPTED: 8,
     OrderStatus.IN_PROGRESS: 8,
     OrderStatus.COMPLETED: 8,
+    OrderStatus.CONFIRMED: 6,
     OrderStatus.REOPENED: 4,
     OrderStatus.CLOSED: 20,
     OrderStatus.CANCELLED: 4,
@@ -35,8 +36,9 @@ PATHS = {
 PATHS[OrderStatus.ACCEPTED] = PATHS[OrderStatus.OFFERED] + [("accept", OrderStatus.ACCEPTED)]
 PATHS[OrderStatus.IN_PROGRESS] = PATHS[OrderStatus.ACCEPTED] + [("start", OrderStatus.IN_PROGRESS)]
 PATHS[OrderStatus.COMPLETED] = PATHS[OrderStatus.IN_PROGRESS] + [("complete", OrderStatus.COMPLETED)]
-PATHS[OrderStatus.CLOSED] = PATHS[OrderStatus.COMPLETED] + [("rate", OrderStatus.CLOSED)]
-PATHS[OrderStatus.REOPENED] = PATHS[OrderStatus.COMPLETED] + [("rate", OrderStatus.REOPENED)]
+PATHS[OrderStatus.CONFIRMED] = PATHS[OrderStatus.COMPLETED] + [("confirm", OrderStatus.CONFIRMED)]
+PATHS[OrderStatus.CLOSED] = PATHS[OrderStatus.CONFIRMED] + [("close", OrderStatus.CLOSED)]
+PATHS[OrderStatus.REOPENED] = PATHS[OrderStatus.COMPLETED] + [("dispute", OrderStatus.REOPENED)]
 
 NOTES = {
     "post": "居民提交",
@@ -47,7 +49,9 @@ NOTES = {
     "start": "已出发",
     "complete": "已办结，已拍照留存",
     "cancel": "居民已自行解决，撤销",
-    "rate": "居民确认并评价",
+    "confirm": "居民确认并评价",
+    "dispute": "居民评价不满意，待社区处理",
+    "close": "销号",
 }
 
 # category code → (title, description) examples written as residents would
@@ -143,7 +147,7 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
     for step, (action, reached) in enumerate(path, start=1):
         at = created_at + timedelta(hours=6 * step)
         actor = None if action in ("accept", "start", "complete") else dispatcher_id
-        if action in ("cancel", "rate"):
+        if action in ("cancel", "confirm", "dispute"):
             actor = requester.account_id
         events.append(OrderEvent(order_id=order.id, actor_id=actor, action=action, from_status=status,
                                  to_status=reached, note=NOTES[action], at=at))
@@ -151,8 +155,8 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
     session.add_all(events)
     if any(action == "offer" for action, _ in path):
         _add_offers(session, rng, order, assignees, dispatcher_id, path)
-    if final_status in (OrderStatus.CLOSED, OrderStatus.REOPENED):
-        stars = rng.choice([4, 5, 5]) if final_status == OrderStatus.CLOSED else rng.choice([1, 2])
+    if final_status in (OrderStatus.CONFIRMED, OrderStatus.CLOSED, OrderStatus.REOPENED):
+        stars = rng.choice([1, 2]) if final_status == OrderStatus.REOPENED else rng.choice([4, 5, 5])
         comment = "非常感谢，服务很贴心！" if stars >= 4 else "约好的时间没来，问题还没解决。"
         session.add(Rating(order_id=order.id, rater_id=requester.account_id, stars=stars, comment=comment,
                            created_at=order.updated_at))

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.accounts.passwords import hash_password
@@ -70,6 +70,10 @@ async def _seed(session: AsyncSession, now: datetime) -> None:
     requesters = await _add_residents(session, rng, areas.grids, password_hash, now)
     assignees = await _add_members(session, rng, areas.communities, units, password_hash, now)
     await add_orders(session, rng, now, requesters, assignees, staff["dispatcher"])
+    for member_id, load in assignees.live_load.items():
+        if load:
+            await session.execute(update(MemberProfile).where(MemberProfile.account_id == member_id)
+                                  .values(live_orders=load))
 
 
 async def _add_area(session: AsyncSession, parent: Area | None, level: AreaLevel, code: str, name: str,

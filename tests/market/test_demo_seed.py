@@ -61,7 +61,7 @@ async def test_demo_orders_cover_every_state_with_a_consistent_history(database:
     last_event = {event.order_id: event for event in events}
     for order in orders:
         assert last_event[order.id].to_status == order.status
-        assert (order.id in rated) == (order.status in (OrderStatus.CLOSED, OrderStatus.REOPENED))
+        assert (order.id in rated) == (order.status in (OrderStatus.CONFIRMED, OrderStatus.CLOSED, OrderStatus.REOPENED))
         assert (order.id in offered) == (order.status not in (
             OrderStatus.SUBMITTED, OrderStatus.REJECTED, OrderStatus.OPEN, OrderStatus.CANCELLED))
 
@@ -79,6 +79,18 @@ async def test_no_demo_member_holds_more_live_orders_than_capacity(database: Dat
             .group_by(MemberProfile.account_id, MemberProfile.capacity)
         )).all()
     assert loads and all(count <= capacity for capacity, count in loads)
+    async with database.transaction(write=False) as session:
+        counters = dict((await session.execute(select(MemberProfile.account_id, MemberProfile.live_orders))).all())
+    counted = dict((await _live_counts(database)).items())
+    assert {m: n for m, n in counters.items() if n} == counted
+
+
+async def _live_counts(database: Database) -> dict[int, int]:
+    live = (OrderStatus.OFFERED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
+    async with database.transaction(write=False) as session:
+        return dict((await session.execute(
+            select(Offer.member_id, func.count()).join(Order, Order.id == Offer.order_id)
+            .where(Order.status.in_(live), Offer.member_id.is_not(None)).group_by(Offer.member_id))).all())
 
 
 async def test_demo_logins_work_with_the_printed_password(database: Database) -> None:
