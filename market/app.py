@@ -19,12 +19,21 @@ from market.clock import Clock, SystemClock
 from market.database import Database
 from market.dependencies import AppDatabase
 from market.errors import EXCEPTION_HANDLERS
+from market.accounts.controllers import AccountController, revoke_grant
+from market.areas.controllers import create_area, list_areas
 from market.health import health
+from market.members.controllers import MemberController, community_members, confirm_member, unit_members
+from market.meta import meta
+from market.units.controllers import UnitController
 from market.orders.controllers import OrderController, open_board
 from market.orders.offer_controllers import OfferController
 from market.settings import Settings
 
-ROUTES = [health, AuthController, read_me, OrderController, OfferController, open_board]
+ROUTES = [
+    health, meta, list_areas, create_area, AuthController, read_me, AccountController, revoke_grant,
+    MemberController, community_members, unit_members, confirm_member, UnitController,
+    OrderController, OfferController, open_board,
+]
 
 # Request bodies above this are refused before they are read (photos have their own limit).
 MAX_BODY_BYTES = 1_000_000

@@ -1,0 +1,1 @@
+"""Areas: the city → district → street → community → grid tree."""

@@ -1,0 +1,1 @@
+"""Members' 双报到: reporting to a residence community, their profile, and who reported in."""

@@ -1,0 +1,48 @@
+"""HTTP routes of 双报到: report in, own profile, who reported to a community, a unit's members."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, JSONBody
+
+from market.access import EVERYONE, policy
+from market.dependencies import AppClock, Caller, DbSession
+from market.members import service
+from market.members.schemas import MemberProfileUpdate, MemberRead, MemberReport
+from market.vocab import Role
+
+
+class MemberController(Controller):
+    path = "/api/members"
+    tags = ["双报到"]
+
+    @post("/report", opt=policy(*EVERYONE), summary="党员到居住地社区报到（双报到）")
+    async def report(self, data: JSONBody[MemberReport], session: DbSession, actor: Caller,
+                     clock: AppClock) -> MemberRead:
+        return await service.report(session, actor, data, clock.now())
+
+    @get("/me", opt=policy(Role.MEMBER), summary="我的党员资料")
+    async def read_own(self, session: DbSession, actor: Caller) -> MemberRead:
+        return await service.read_member(session, actor.account_id)
+
+    @put("/me", opt=policy(Role.MEMBER), summary="更新技能、服务类别、服务时间、接单上限")
+    async def update_own(self, data: JSONBody[MemberProfileUpdate], session: DbSession, actor: Caller) -> MemberRead:
+        return await service.update_profile(session, actor, data)
+
+
+@get("/api/communities/{community_id:int}/members", opt=policy(Role.DISPATCHER, Role.AUDITOR, Role.ADMIN),
+     tags=["双报到"], summary="已到本社区报到的党员")
+async def community_members(community_id: FromPath[int], session: DbSession, actor: Caller) -> list[MemberRead]:
+    return await service.community_members(session, actor, community_id)
+
+
+@get("/api/units/{unit_id:int}/members", opt=policy(Role.UNIT_ADMIN), tags=["单位"], summary="本单位党员")
+async def unit_members(unit_id: FromPath[int], session: DbSession, actor: Caller) -> list[MemberRead]:
+    return await service.unit_members(session, actor, unit_id)
+
+
+@post("/api/units/{unit_id:int}/members/{member_id:int}/confirm", opt=policy(Role.UNIT_ADMIN), status_code=200,
+      tags=["单位"], summary="单位确认党员身份")
+async def confirm_member(unit_id: FromPath[int], member_id: FromPath[int], session: DbSession, actor: Caller,
+                         clock: AppClock) -> MemberRead:
+    return await service.confirm_membership(session, actor, unit_id, member_id, clock.now())

@@ -1,0 +1,46 @@
+"""Bodies of 双报到 and member profiles; no contact data ever leaves in a member list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+Weekly = Annotated[list[Annotated[list[int], msgspec.Meta(min_length=3, max_length=3)]],
+                   msgspec.Meta(max_length=50, description="[[星期 0-6, 开始分钟, 结束分钟], …]，当地时间")]
+
+
+class MemberProfileUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    skills: list[str] = []
+    categories: Annotated[list[str], msgspec.Meta(min_length=1)] = msgspec.field(default_factory=lambda: ["daily_help"])
+    availability: Weekly = []
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
+    radius_m: Annotated[int, msgspec.Meta(ge=100, le=50_000)] = 3000
+    latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
+    yearly_target: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 12
+
+
+class MemberReport(MemberProfileUpdate, kw_only=True):
+    """双报到: the residence community and the work unit (confirmed later by the unit's admin)."""
+
+    community_id: int
+    work_unit_id: int | None = None
+
+
+class MemberRead(msgspec.Struct):
+    account_id: int
+    display_name: str
+    community_id: int
+    work_unit_id: int | None
+    work_unit_name: str | None
+    unit_confirmed: bool
+    skills: list[str]
+    categories: list[str]
+    availability: list[list[int]]
+    capacity: int
+    live_orders: int
+    radius_m: int
+    yearly_target: int
+    reported_at: datetime

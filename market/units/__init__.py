@@ -1,0 +1,1 @@
+"""Units: departments, businesses and social organisations, and their registration to communities."""
