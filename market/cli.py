@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from market import __version__, migrate
 from market.clock import SystemClock
 from market.database import Database
+from sqlalchemy.exc import DBAPIError
+
 from market.errors import MarketError
 from market.settings import Settings, SettingsError, load_settings
 
@@ -25,11 +27,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"market: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return COMMANDS[args.command](settings, args)
     except MarketError as error:
         field = f" ({error.field})" if error.field else ""
         print(f"market: {error.message}{field}", file=sys.stderr)
+        return 1
+    except (DBAPIError, OSError) as error:
+        # An unreachable, missing or forbidden database, or a data folder that cannot be made.
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(f"market: database {settings.database_kind} unusable: {reason}", file=sys.stderr)
         return 1
 
 
@@ -105,6 +114,8 @@ def _seed_demo(settings: Settings) -> None:
 
 
 def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        raise MarketError("没有终端可输入密码，请使用 --password-stdin 从标准输入提供密码", field="password")
     password = getpass.getpass("password: ")
     if password != getpass.getpass("again: "):
         raise SystemExit("market: the two passwords differ")

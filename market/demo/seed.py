@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.accounts.passwords import hash_password
 from market.demo import places
 from market.demo.orders import Assignees, Requester, add_orders
+from market.errors import Conflict
 from market.demo.people import demo_phone, home_address, jitter, person_name, weekly_availability
 from market.models import (Account, Area, Category, MemberProfile, ResidentProfile, RoleGrant, Unit,
                            UnitCommunity)
@@ -51,17 +52,21 @@ async def seed_demo(session: AsyncSession, now: datetime) -> list[DemoLogin]:
 
 def demo_logins() -> list[DemoLogin]:
     return [
-        DemoLogin("系统管理员", "admin", "全部区域"),
-        DemoLogin("社区工作者", "dispatcher", "春晖社区"),
-        DemoLogin("社区工作者", "street-dispatcher", "东湖街道"),
-        DemoLogin("组织部门", "auditor", "示范区"),
-        DemoLogin("单位管理员", "unit-admin", "夕阳红志愿服务队"),
+        DemoLogin("系统管理员", "demo-admin", "示范区"),
+        DemoLogin("社区工作者", "demo-dispatcher", "春晖社区"),
+        DemoLogin("社区工作者", "demo-street", "东湖街道"),
+        DemoLogin("组织部门", "demo-auditor", "示范区"),
+        DemoLogin("单位管理员", "demo-unit-admin", "夕阳红志愿服务队"),
         DemoLogin("居民", demo_phone(1), "春晖社区"),
         DemoLogin("在职党员", demo_phone(10_001), "春晖社区"),
     ]
 
 
 async def _seed(session: AsyncSession, now: datetime) -> None:
+    taken = (await session.scalars(select(Account.username).where(
+        Account.username.in_([login.login for login in demo_logins()])))).all()
+    if taken:
+        raise Conflict(f"用户名 {'、'.join(sorted(taken))} 已被占用，无法生成演示数据", field="username")
     rng = random.Random(SEED)
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for every demo account: hashing is slow
     areas = await _add_areas(session)
@@ -69,7 +74,7 @@ async def _seed(session: AsyncSession, now: datetime) -> None:
     staff = await _add_staff(session, areas, units, password_hash, now)
     requesters = await _add_residents(session, rng, areas.grids, password_hash, now)
     assignees = await _add_members(session, rng, areas.communities, units, password_hash, now)
-    await add_orders(session, rng, now, requesters, assignees, staff["dispatcher"])
+    await add_orders(session, rng, now, requesters, assignees, staff["demo-dispatcher"])
     for member_id, load in assignees.live_load.items():
         if load:
             await session.execute(update(MemberProfile).where(MemberProfile.account_id == member_id)
@@ -87,7 +92,8 @@ async def _add_area(session: AsyncSession, parent: Area | None, level: AreaLevel
 
 
 async def _add_areas(session: AsyncSession) -> DemoAreas:
-    city = await session.scalar(select(Area).where(Area.code == places.CITY[0]))
+    # Under the existing root (a city an admin already made), else under an invented one.
+    city = await session.scalar(select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
     if city is None:
         city = await _add_area(session, None, AreaLevel.CITY, *places.CITY)
     district = await _add_area(session, city, AreaLevel.DISTRICT, *places.DISTRICT)
@@ -129,14 +135,13 @@ async def _add_account(session: AsyncSession, password_hash: str, now: datetime,
 
 async def _add_staff(session: AsyncSession, areas: DemoAreas, units: list[Unit], password_hash: str,
                      now: datetime) -> dict[str, int]:
-    city_id = areas.district.parent_id
     volunteer_team = next(unit for unit in units if unit.name == "夕阳红志愿服务队")
     grants = [
-        ("admin", "系统管理员", Role.ADMIN, city_id, None),
-        ("dispatcher", "春晖社区工作者", Role.DISPATCHER, areas.communities[0].id, None),
-        ("street-dispatcher", "东湖街道工作人员", Role.DISPATCHER, areas.streets[0].id, None),
-        ("auditor", "区委组织部审核员", Role.AUDITOR, areas.district.id, None),
-        ("unit-admin", "夕阳红志愿服务队负责人", Role.UNIT_ADMIN, areas.district.id, volunteer_team.id),
+        ("demo-admin", "系统管理员", Role.ADMIN, areas.district.id, None),
+        ("demo-dispatcher", "春晖社区工作者", Role.DISPATCHER, areas.communities[0].id, None),
+        ("demo-street", "东湖街道工作人员", Role.DISPATCHER, areas.streets[0].id, None),
+        ("demo-auditor", "区委组织部审核员", Role.AUDITOR, areas.district.id, None),
+        ("demo-unit-admin", "夕阳红志愿服务队负责人", Role.UNIT_ADMIN, areas.district.id, volunteer_team.id),
     ]
     ids: dict[str, int] = {}
     for username, name, role, area_id, unit_id in grants:

@@ -103,3 +103,33 @@ def test_serve_demo_migrates_seeds_and_answers_health(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_an_admin_made_first_and_the_demo_share_one_root(tmp_path: Path) -> None:
+    env = _environ(tmp_path)
+    made = subprocess.run([sys.executable, "-m", "market.cli", "create-admin", "--username", "admin",
+                           "--password-stdin"], input="a-long-password\n", env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    seeded = _market("seed-demo", env=env)
+    assert seeded.returncode == 0 and "demo data seeded" in seeded.stdout, seeded.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "var" / "market.db") as db:
+        roots = db.execute("SELECT count(*) FROM areas WHERE parent_id IS NULL").fetchone()[0]
+    assert roots == 1
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody:x@127.0.0.1:1/market", "sqlite:////proc/no-such-dir/x.db"])
+def test_an_unusable_database_is_one_line_not_a_traceback(tmp_path: Path, url: str) -> None:
+    result = _market("migrate", env=_environ(tmp_path, MARKET_DATABASE_URL=url))
+    assert result.returncode == 1
+    assert result.stderr.startswith("market: database ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_create_admin_without_a_terminal_asks_for_password_stdin(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "market.cli", "create-admin", "--username", "bob"],
+                            stdin=subprocess.DEVNULL, env=_environ(tmp_path), capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 1 and "--password-stdin" in result.stderr and "Traceback" not in result.stderr
