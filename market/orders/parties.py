@@ -43,8 +43,9 @@ async def standing(session: AsyncSession, actor: Actor, order: Order) -> Standin
     mine = [o for o in offers if o.member_id == actor.account_id or (o.unit_id and o.unit_id in actor.unit_ids())]
     if mine:
         parties.add(Party.ASSIGNEE)
-    if not parties and order.claimable and order.status in BOARD_STATUSES and await _on_board_of(session, actor, order, path):
-        parties.add(Party.CLAIMANT)  # on their open board: may read and claim
+    # Whatever its status now: a member who saw it on their board and lost the race hears 409, not 404.
+    if not parties and order.claimable and await _on_board_of(session, actor, order, path):
+        parties.add(Party.CLAIMANT)
     serving = any(o.status == OfferStatus.ACCEPTED for o in mine) and order.status in (
         OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
     return Standing(frozenset(parties), Party.REQUESTER in parties or serving)
