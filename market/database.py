@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,20 @@ class Database:
         self.kind = self.engine.dialect.name
         self.writer = async_sessionmaker(self.engine, expire_on_commit=False)
         self.reader = async_sessionmaker(read_only(self.engine), expire_on_commit=False)
+        # SQLite has one writer at a time. Writers of this process queue here, in order, instead of
+        # in SQLite's busy handler, which sleeps in growing steps and wakes long after the lock is free.
+        # Other processes (the scheduler, the CLI) still meet busy_timeout.
+        self._sqlite_writers = asyncio.Lock() if self.kind == "sqlite" else None
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error."""
         maker = self.writer if write else self.reader
-        async with maker() as session, session.begin():
+        async with AsyncExitStack() as stack:
+            if write and self._sqlite_writers is not None:
+                await stack.enter_async_context(self._sqlite_writers)
+            session = await stack.enter_async_context(maker())
+            await stack.enter_async_context(session.begin())
             yield session
 
     async def dispose(self) -> None:

@@ -12,7 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
-from market.access import EVERYONE, policy
+from market.access import EVERYONE, PUBLIC, policy
 from market.dependencies import AppClock, AppSettings, Caller, DbSession
 from market.orders import offers, posting, queries, review, reveal, work
 from market.orders.queries import OrderFilter
@@ -50,6 +50,11 @@ class OrderController(Controller):
         order, created = await posting.post_order(session, actor, data, idempotency_key,
                                                   settings.wish_budget_cap_yuan, clock.now())
         return _posted(await queries.read_order(session, actor, order.id), created)
+
+    @post("/check", opt=PUBLIC, status_code=200, summary="检查订单草稿（不保存，不查数据库）")
+    async def check_draft(self, data: JSONBody[OrderCreate], settings: AppSettings) -> dict[str, bool]:
+        posting.check_draft(data, settings.wish_budget_cap_yuan)
+        return {"ok": True}
 
     @post("/problems", opt=policy(*STAFF_DISPATCH), summary="登记诉求（网格巡查、电话、12345）")
     async def post_problem(self, data: JSONBody[ProblemCreate], session: DbSession, actor: Caller, clock: AppClock,

@@ -25,10 +25,10 @@ async def post_order(session: AsyncSession, actor: Actor, data: OrderCreate, ide
     profile = await session.get(ResidentProfile, actor.account_id)
     if profile is None:
         raise Forbidden("请先完善居民信息")
-    await _check_common(session, data.category, data.skills, data.window_start, data.window_end)
+    budget_fen = check_draft(data, budget_cap_yuan)
+    await _check_taxonomy(session, data.category, data.skills)
     grid_id = data.grid_id if data.grid_id is not None else profile.grid_id
     await _check_place(session, grid_id)
-    budget_fen = _budget_fen(data, budget_cap_yuan)
     order = _new_order(
         kind=data.kind, source=OrderSource.RESIDENT, category=data.category, title=data.title,
         description=data.description, urgency=data.urgency, headcount=data.headcount, skills=data.skills,
@@ -42,7 +42,8 @@ async def post_problem(session: AsyncSession, actor: Actor, data: ProblemCreate,
                        now: datetime) -> tuple[Order, bool]:
     if previous := await _previous_post(session, actor, idempotency_key):
         return previous, False
-    await _check_common(session, data.category, data.skills, data.window_start, data.window_end)
+    _check_window(data.window_start, data.window_end)
+    await _check_taxonomy(session, data.category, data.skills)
     grid = await session.get(Area, data.grid_id)
     if grid is None or grid.level != AreaLevel.GRID or not actor.covers(grid.path, Role.DISPATCHER, Role.ADMIN):
         raise InvalidInput("请选择您负责区域内的网格", field="grid_id")
@@ -84,14 +85,22 @@ async def _insert(session: AsyncSession, actor: Actor, order: Order, key: str | 
     return order, True
 
 
-async def _check_common(session: AsyncSession, category: str, skills: list[str], start: datetime | None,
-                        end: datetime | None) -> None:
+def check_draft(data: OrderCreate, budget_cap_yuan: int) -> int | None:
+    """The checks a draft passes before any database is asked; returns the budget in fen."""
+    _check_window(data.window_start, data.window_end)
+    return _budget_fen(data, budget_cap_yuan)
+
+
+async def _check_taxonomy(session: AsyncSession, category: str, skills: list[str]) -> None:
     found = await session.get(Category, category)
     if found is None or not found.is_active:
         raise InvalidInput("请选择服务类别", field="category")
     known = set((await session.scalars(select(Skill.code).where(Skill.code.in_(skills or ["-"])))).all())
     if unknown := sorted(set(skills) - known):
         raise InvalidInput(f"未知的技能：{'、'.join(unknown)}", field="skills")
+
+
+def _check_window(start: datetime | None, end: datetime | None) -> None:
     for field, moment in (("window_start", start), ("window_end", end)):
         if moment is not None and moment.tzinfo is None:
             raise InvalidInput("时间须带时区，例如 2026-11-24T09:00:00+08:00", field=field)
