@@ -13,21 +13,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market import __version__
 from market.access import PUBLIC, Actor, enforce_policy
+from market.accounts.controllers import AccountController, revoke_grant
+from market.areas.controllers import create_area, list_areas
 from market.auth.controllers import AuthController, read_me
-from market.auth.requests import bearer_authenticator
+from market.auth.requests import ActorCache, bearer_authenticator
 from market.clock import Clock, SystemClock
 from market.database import Database
 from market.dependencies import AppDatabase
 from market.errors import EXCEPTION_HANDLERS
-from market.accounts.controllers import AccountController, revoke_grant
-from market.areas.controllers import create_area, list_areas
 from market.health import health
 from market.members.controllers import MemberController, community_members, confirm_member, unit_members
 from market.meta import meta
-from market.units.controllers import UnitController
 from market.orders.controllers import OrderController, open_board
+from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.settings import Settings
+from market.units.controllers import UnitController
 
 ROUTES = [
     health, meta, list_areas, create_area, AuthController, read_me, AccountController, revoke_grant,
@@ -45,10 +46,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     @asynccontextmanager
     async def open_database(app: Litestar) -> AsyncIterator[None]:
         app.state.database = Database(settings.database_url)
-        app.state.authenticate = bearer_authenticator(settings, app.state.database, clock)
+        app.state.actors = ActorCache()
+        app.state.authenticate = bearer_authenticator(settings, app.state.database, clock, app.state.actors)
+        app.state.intake = Intake(app.state.database, clock, settings.wish_budget_cap_yuan)
+        app.state.intake.start()
         try:
             yield
         finally:
+            await app.state.intake.stop()
             await app.state.database.dispose()
 
     return Litestar(
@@ -61,6 +66,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "database": Provide(provide_database, sync_to_thread=False),
             "session": Provide(provide_session),
             "actor": Provide(provide_actor, sync_to_thread=False),
+            "actors": Provide(provide_actors, sync_to_thread=False),
+            "intake": Provide(provide_intake, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(title="社区点单 Community Market API", version=__version__,
@@ -72,6 +79,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 def provide_database(state: State) -> Database:
     return state.database
+
+
+def provide_actors(state: State) -> ActorCache:
+    return state.actors
+
+
+def provide_intake(state: State) -> Intake:
+    return state.intake
 
 
 def provide_actor(request: Request) -> Actor:

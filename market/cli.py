@@ -10,11 +10,11 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from market import __version__, migrate
 from market.clock import SystemClock
 from market.database import Database
-from sqlalchemy.exc import DBAPIError
-
 from market.errors import MarketError
 from market.settings import Settings, SettingsError, load_settings
 

@@ -10,8 +10,18 @@ from sqlalchemy import select
 from market.access import PUBLIC
 from market.dependencies import AppSettings, DbSession
 from market.models import Category, Skill
-from market.vocab import (AreaLevel, DeclineReason, OfferStatus, OrderKind, OrderSource, OrderStatus, Role, Triage,
-                          UnitKind, VulnerableTag)
+from market.vocab import (
+    AreaLevel,
+    DeclineReason,
+    OfferStatus,
+    OrderKind,
+    OrderSource,
+    OrderStatus,
+    Role,
+    Triage,
+    UnitKind,
+    VulnerableTag,
+)
 
 
 @get("/api/meta", opt=PUBLIC, tags=["system"], summary="分类、状态、原因等代码及中文名称")

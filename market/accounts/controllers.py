@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from market.access import policy
 from market.accounts import service
 from market.accounts.service import AccountRead, GrantCreate, StaffCreate
-from market.dependencies import AppClock, Caller, DbSession
+from market.dependencies import Actors, AppClock, Caller, DbSession
 from market.vocab import Role
 
 ADMIN = policy(Role.ADMIN)
@@ -36,8 +36,11 @@ class AccountController(Controller):
         return await service.grant_role(session, actor, account_id, data, clock.now())
 
     @post("/{account_id:int}/deactivate", opt=ADMIN, status_code=200, summary="停用账号（立即失效所有登录）")
-    async def deactivate(self, account_id: FromPath[int], session: DbSession, clock: AppClock) -> AccountRead:
-        return await service.deactivate(session, account_id, clock.now())
+    async def deactivate(self, account_id: FromPath[int], session: DbSession, clock: AppClock,
+                         actors: Actors) -> AccountRead:
+        account = await service.deactivate(session, account_id, clock.now())
+        actors.forget_account(account_id)
+        return account
 
 
 @delete("/api/grants/{grant_id:int}", opt=ADMIN, tags=["账号管理"], summary="收回授权")

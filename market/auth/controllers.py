@@ -5,12 +5,13 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
 from market.access import EVERYONE, PUBLIC, policy
 from market.accounts import profiles
 from market.auth import service
 from market.auth.requests import client_address
 from market.auth.schemas import LoginRequest, MeRead, RefreshRequest, ResidentRegister, TokenPair
-from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSession
+from market.dependencies import Actors, AppClock, AppDatabase, AppSettings, Caller, DbSession
 
 
 class AuthController(Controller):
@@ -34,8 +35,9 @@ class AuthController(Controller):
         return await service.refresh(session, data.refresh_token, settings.secret_key, clock.now())
 
     @post("/logout", opt=policy(*EVERYONE), status_code=HTTP_204_NO_CONTENT, summary="退出登录")
-    async def logout(self, session: DbSession, actor: Caller, clock: AppClock) -> None:
+    async def logout(self, session: DbSession, actor: Caller, clock: AppClock, actors: Actors) -> None:
         await service.logout(session, actor, clock.now())
+        actors.forget_session(actor.session_id)
 
 
 @get("/api/me", opt=policy(*EVERYONE), tags=["账号"], summary="当前账号")

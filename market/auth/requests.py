@@ -1,8 +1,9 @@
-"""Reading a request's caller: the bearer token's actor, and the client address behind trusted proxies."""
+"""Reading a request's caller: the bearer token's actor (briefly cached), the client address behind proxies."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from litestar.connection import ASGIConnection
 
@@ -14,17 +15,50 @@ from market.database import Database
 from market.settings import Settings
 
 Authenticator = Callable[[ASGIConnection], Awaitable[Actor | None]]
+# How long a login's actor (account state, grants) is trusted before it is read again. Logout and
+# deactivation take effect at once in the process that handles them, and within this time elsewhere.
+ACTOR_TTL = timedelta(seconds=5)
+MAX_CACHED_ACTORS = 50_000
 
 
-def bearer_authenticator(settings: Settings, database: Database, clock: Clock) -> Authenticator:
+class ActorCache:
+    """Actors by login session, so that most requests need no database round trip to know the caller."""
+
+    def __init__(self) -> None:
+        self._actors: dict[int, tuple[Actor, datetime]] = {}
+
+    def get(self, session_id: int, account_id: int, now: datetime) -> Actor | None:
+        found = self._actors.get(session_id)
+        if found is None or found[0].account_id != account_id or now - found[1] >= ACTOR_TTL or now < found[1]:
+            return None
+        return found[0]
+
+    def put(self, actor: Actor, now: datetime) -> None:
+        if len(self._actors) >= MAX_CACHED_ACTORS:
+            self._actors.clear()
+        self._actors[actor.session_id] = (actor, now)
+
+    def forget_session(self, session_id: int) -> None:
+        self._actors.pop(session_id, None)
+
+    def forget_account(self, account_id: int) -> None:
+        for session_id in [s for s, (actor, _) in self._actors.items() if actor.account_id == account_id]:
+            self._actors.pop(session_id, None)
+
+
+def bearer_authenticator(settings: Settings, database: Database, clock: Clock, cache: ActorCache) -> Authenticator:
     async def authenticate(connection: ASGIConnection) -> Actor | None:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
         now = clock.now()
         claims = read_access_token(settings.secret_key, token.strip(), now)
+        if cached := cache.get(claims.session_id, claims.account_id, now):
+            return cached
         async with database.transaction(write=False) as session:
-            return await load_actor(session, claims, now)
+            actor = await load_actor(session, claims, now)
+        cache.put(actor, now)
+        return actor
 
     return authenticate
 

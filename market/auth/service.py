@@ -14,8 +14,14 @@ from market.access import Actor, Grant
 from market.accounts.passwords import hash_password, password_matches
 from market.accounts.phones import SEPARATORS, normalise_phone
 from market.auth.schemas import ResidentRegister, TokenPair
-from market.auth.tokens import (ACCESS_TTL, REFRESH_TTL, AccessClaims, issue_access_token, new_refresh_token,
-                                refresh_digest)
+from market.auth.tokens import (
+    ACCESS_TTL,
+    REFRESH_TTL,
+    AccessClaims,
+    issue_access_token,
+    new_refresh_token,
+    refresh_digest,
+)
 from market.database import Database
 from market.errors import Conflict, InvalidInput, NotAuthenticated, TooManyRequests
 from market.models import Account, Area, AuthSession, LoginFailure, ResidentProfile, RoleGrant

@@ -9,9 +9,9 @@ from market.models.dispatch import MatchRun
 from market.models.jobs import JobRun
 from market.models.members import MemberProfile
 from market.models.orders import Offer, Order, OrderEvent, OrderPhoto, Rating
+from market.models.points import LedgerEntry
 from market.models.policy import SlaPolicy
 from market.models.privacy import RevealLog
-from market.models.points import LedgerEntry
 from market.models.units import Unit, UnitCommunity
 
 __all__ = [

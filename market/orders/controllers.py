@@ -12,12 +12,23 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
-from market.access import EVERYONE, PUBLIC, policy
-from market.dependencies import AppClock, AppSettings, Caller, DbSession
-from market.orders import offers, posting, queries, review, reveal, work
+from market.access import EVERYONE, policy
+from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSession, OrderIntake
+from market.orders import offers, posting, queries, reveal, review, work
 from market.orders.queries import OrderFilter
-from market.orders.schemas import (ApproveRequest, NoteRequest, OfferCreate, OrderCreate, OrderDetail, OrderPage,
-                                   ProblemCreate, RateRequest, ReasonRequest, RevealRead, RevealRequest)
+from market.orders.schemas import (
+    ApproveRequest,
+    NoteRequest,
+    OfferCreate,
+    OrderCreate,
+    OrderDetail,
+    OrderPage,
+    ProblemCreate,
+    RateRequest,
+    ReasonRequest,
+    RevealRead,
+    RevealRequest,
+)
 from market.vocab import Role
 
 STAFF_DISPATCH = (Role.DISPATCHER, Role.ADMIN)
@@ -45,13 +56,15 @@ class OrderController(Controller):
     tags = ["订单"]
 
     @post("/", opt=policy(Role.RESIDENT), summary="居民点单（微心愿/服务需求）")
-    async def post_order(self, data: JSONBody[OrderCreate], session: DbSession, actor: Caller, clock: AppClock,
-                         settings: AppSettings, idempotency_key: IdempotencyKey = None) -> Response[OrderDetail]:
-        order, created = await posting.post_order(session, actor, data, idempotency_key,
-                                                  settings.wish_budget_cap_yuan, clock.now())
-        return _posted(await queries.read_order(session, actor, order.id), created)
+    async def post_order(self, data: JSONBody[OrderCreate], intake: OrderIntake, database: AppDatabase,
+                         actor: Caller, idempotency_key: IdempotencyKey = None) -> Response[OrderDetail]:
+        posted = await intake.submit(actor.account_id, data, idempotency_key)
+        if posted.detail is not None:
+            return _posted(posted.detail, posted.created)
+        async with database.transaction(write=False) as session:
+            return _posted(await queries.read_order(session, actor, posted.order_id), posted.created)
 
-    @post("/check", opt=PUBLIC, status_code=200, summary="检查订单草稿（不保存，不查数据库）")
+    @post("/check", opt=policy(Role.RESIDENT), status_code=200, summary="检查订单草稿（不保存，不查数据库）")
     async def check_draft(self, data: JSONBody[OrderCreate], settings: AppSettings) -> dict[str, bool]:
         posting.check_draft(data, settings.wish_budget_cap_yuan)
         return {"ok": True}

@@ -1,4 +1,4 @@
-"""Posting orders (点单): residents' wishes and needs, dispatchers' problems; retried posts make one order."""
+"""Posting orders: dispatchers' problems (诉求), the checks every draft passes, a new order row."""
 
 from __future__ import annotations
 
@@ -9,33 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
-from market.errors import Forbidden, InvalidInput
+from market.errors import InvalidInput
 from market.models import Area, Category, Order, OrderEvent, ResidentProfile, Skill
 from market.orders.schemas import OrderCreate, ProblemCreate
-from market.vocab import AreaLevel, OrderKind, OrderSource, OrderStatus, Role
+from market.vocab import AreaLevel, OrderKind, OrderStatus, Role
 
 MAX_IDEMPOTENCY_KEY = 64
-
-
-async def post_order(session: AsyncSession, actor: Actor, data: OrderCreate, idempotency_key: str | None,
-                     budget_cap_yuan: int, now: datetime) -> tuple[Order, bool]:
-    """The resident's new order, or the one a previous try with the same key made; and whether it is new."""
-    if previous := await _previous_post(session, actor, idempotency_key):
-        return previous, False
-    profile = await session.get(ResidentProfile, actor.account_id)
-    if profile is None:
-        raise Forbidden("请先完善居民信息")
-    budget_fen = check_draft(data, budget_cap_yuan)
-    await _check_taxonomy(session, data.category, data.skills)
-    grid_id = data.grid_id if data.grid_id is not None else profile.grid_id
-    await _check_place(session, grid_id)
-    order = _new_order(
-        kind=data.kind, source=OrderSource.RESIDENT, category=data.category, title=data.title,
-        description=data.description, urgency=data.urgency, headcount=data.headcount, skills=data.skills,
-        area_id=grid_id, address=(data.address or profile.address).strip(), window_start=data.window_start,
-        window_end=data.window_end, budget_fen=budget_fen, requester_id=actor.account_id,
-        created_by_id=actor.account_id, idempotency_key=idempotency_key, now=now)
-    return await _insert(session, actor, order, idempotency_key, now)
 
 
 async def post_problem(session: AsyncSession, actor: Actor, data: ProblemCreate, idempotency_key: str | None,
@@ -49,7 +28,7 @@ async def post_problem(session: AsyncSession, actor: Actor, data: ProblemCreate,
         raise InvalidInput("请选择您负责区域内的网格", field="grid_id")
     if data.requester_id is not None and await session.get(ResidentProfile, data.requester_id) is None:
         raise InvalidInput("找不到该居民", field="requester_id")
-    order = _new_order(
+    order = new_order(
         kind=OrderKind.ISSUE, source=data.source, category=data.category, title=data.title,
         description=data.description, urgency=data.urgency, headcount=data.headcount, skills=data.skills,
         area_id=grid.id, address=data.address.strip(), window_start=data.window_start, window_end=data.window_end,
@@ -108,12 +87,6 @@ def _check_window(start: datetime | None, end: datetime | None) -> None:
         raise InvalidInput("结束时间须晚于开始时间", field="window_end")
 
 
-async def _check_place(session: AsyncSession, grid_id: int) -> None:
-    grid = await session.get(Area, grid_id)
-    if grid is None or grid.level != AreaLevel.GRID:
-        raise InvalidInput("请选择所在网格", field="grid_id")
-
-
 def _budget_fen(data: OrderCreate, cap_yuan: int) -> int | None:
     if data.kind != OrderKind.WISH:
         if data.budget_yuan is not None:
@@ -126,7 +99,7 @@ def _budget_fen(data: OrderCreate, cap_yuan: int) -> int | None:
     return data.budget_yuan * 100
 
 
-def _new_order(*, kind: str, source: str, category: str, title: str, description: str, urgency: int,
+def new_order(*, kind: str, source: str, category: str, title: str, description: str, urgency: int,
                headcount: int, skills: list[str], area_id: int, address: str, window_start: datetime | None,
                window_end: datetime | None, budget_fen: int | None, requester_id: int | None, created_by_id: int,
                idempotency_key: str | None, now: datetime) -> Order:

@@ -14,8 +14,7 @@ from market.access import Actor
 from market.models import Account, Area, Category, MemberProfile, Offer, Order, OrderEvent, OrderPhoto, Rating, Unit
 from market.orders.masking import shown_address, shown_phone
 from market.orders.parties import BOARD_STATUSES, Standing, visible_order
-from market.orders.schemas import (AssigneeRead, EventRead, OfferExplained, OrderDetail, OrderPage, OrderRead,
-                                   PersonRead)
+from market.orders.schemas import AssigneeRead, EventRead, OfferExplained, OrderDetail, OrderPage, OrderRead, PersonRead
 from market.vocab import LIVE_OFFER_STATUSES, OfferStatus, OrderKind, OrderStatus, Role
 
 SORTS = {"created_at": Order.created_at, "due_at": Order.due_at, "urgency": Order.urgency, "id": Order.id}
@@ -127,7 +126,7 @@ async def read_many(session: AsyncSession, actor: Actor, orders: Sequence[Order]
     for offer in offers:
         if offer.status in LIVE_OFFER_STATUSES or offer.member_id == actor.account_id:
             shown_offers.setdefault(offer.order_id, []).append(offer)
-    return [_order_read(o, categories, shown_offers.get(o.id, []), accounts, units,
+    return [order_read(o, categories, shown_offers.get(o.id, []), accounts, units,
                         _sees_contact(actor, o, offers, standings)) for o in orders]
 
 
@@ -139,7 +138,7 @@ def _sees_contact(actor: Actor, order: Order, offers: Sequence[Offer], standings
     return order.requester_id == actor.account_id or serving
 
 
-def _order_read(order: Order, categories: dict[str, str], offers: list[Offer], accounts: dict[int, Account],
+def order_read(order: Order, categories: dict[str, str], offers: list[Offer], accounts: dict[int, Account],
                 units: dict[int, str], full: bool) -> OrderRead:
     requester = accounts.get(order.requester_id) if order.requester_id else None
     return OrderRead(

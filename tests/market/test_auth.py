@@ -118,3 +118,15 @@ async def test_a_trusted_proxy_forwards_the_client_address(settings: Settings, w
                                                                    "password": PASSWORD},
                                          headers={"X-Forwarded-For": "203.0.113.7"})
     assert other_client.status_code == 200 and same_client.status_code == 429
+
+
+async def test_a_new_grant_reaches_a_signed_in_caller_within_five_seconds(client: AsyncTestClient, world: World,
+                                                                          clock: ManualClock) -> None:
+    member = await login(client, world.login_of(world.second_member))
+    admin = await login(client, world.login_of(world.admin))
+    assert (await client.get("/api/accounts", headers=member)).status_code == 403
+    granted = await client.post(f"/api/accounts/{world.second_member}/grants", headers=admin,
+                                json={"role": "admin", "area_id": world.street})
+    assert granted.status_code == 201
+    clock.advance(timedelta(seconds=5))
+    assert (await client.get("/api/accounts", headers=member)).status_code == 200

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from market.database import SQLITE_BUSY_TIMEOUT_MS, Database
 from market.models import Area, JobRun
 
-
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
 
 

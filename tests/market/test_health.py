@@ -7,7 +7,6 @@ from litestar.testing import AsyncTestClient
 from market import __version__
 from market.app import create_app
 from market.settings import Settings
-
 from tests.conftest import SECRET
 
 

@@ -102,8 +102,24 @@ async def test_lists_filter_sort_and_paginate_within_what_the_caller_sees(client
     assert too_many.status_code == 400 and too_many.json()["field"] == "limit"
 
 
-async def test_a_draft_is_checked_without_being_saved(client: AsyncTestClient, database: Database) -> None:
-    fine = await client.post("/api/orders/check", json={**WISH, "kind": "wish", "budget_yuan": 100})
-    over = await client.post("/api/orders/check", json={**WISH, "kind": "wish", "budget_yuan": 1000})
+async def test_a_draft_is_checked_without_being_saved(client: AsyncTestClient, world: World,
+                                                      database: Database) -> None:
+    [resident] = await bearer(database, [world.resident], SECRET)
+    fine = await client.post("/api/orders/check", json={**WISH, "kind": "wish", "budget_yuan": 100}, headers=resident)
+    over = await client.post("/api/orders/check", json={**WISH, "kind": "wish", "budget_yuan": 1000},
+                             headers=resident)
     assert fine.json() == {"ok": True} and over.status_code == 400 and over.json()["field"] == "budget_yuan"
     assert await _count_orders(database) == 0
+
+
+async def test_posts_written_together_fail_alone(client: AsyncTestClient, world: World, database: Database) -> None:
+    resident, other = await bearer(database, [world.resident, world.other_resident], SECRET)
+    bodies = [(WISH, resident), ({**WISH, "category": "nonsense"}, other), ({**WISH, "urgency": 5}, other),
+              ({**WISH, "skills": ["juggling"]}, resident), (WISH, resident)]
+    responses = await asyncio.gather(*(client.post("/api/orders", json=body, headers=h) for body, h in bodies))
+    assert [r.status_code for r in responses] == [201, 400, 201, 400, 201]
+    assert [r.json().get("field") for r in responses] == [None, "category", None, "skills", None]
+    assert len({r.json()["id"] for r in responses if r.status_code == 201}) == 3
+    assert await _count_orders(database) == 3
+    detail = await client.get(f"/api/orders/{responses[0].json()['id']}", headers=resident)
+    assert detail.json() == responses[0].json()  # the answer built from the write equals a read back

@@ -34,7 +34,7 @@ def test_every_route_declares_a_policy() -> None:
 def test_only_a_few_routes_are_public() -> None:
     public = {path for path, _, h in _handlers(_app()) if h.opt["policy"].public and not path.startswith("/schema")}
     assert public == {"/health", "/api/meta", "/api/areas", "/api/auth/login", "/api/auth/refresh",
-                      "/api/auth/register", "/api/orders/check"}
+                      "/api/auth/register"}
 
 
 def test_protected_routes_name_at_least_one_role() -> None:

@@ -1,0 +1,192 @@
+"""Residents' posts taken in batches (group commit): many posts, one transaction, a few bulk statements.
+
+Posting is the busiest write. One transaction per post pays for its round trips and its commit alone;
+here the posts that arrive while a batch is being written wait, and are then written together. Each
+post is still checked on its own and gets its own answer; if a batch fails as a whole, its posts are
+written again one by one, so one bad post can only fail itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.clock import Clock
+from market.database import Database
+from market.errors import Forbidden, InvalidInput, MarketError
+from market.models import Account, Area, Category, Order, OrderEvent, ResidentProfile, Skill
+from market.orders.posting import MAX_IDEMPOTENCY_KEY, check_draft, new_order
+from market.orders.queries import order_read
+from market.orders.schemas import EventRead, OrderCreate, OrderDetail
+from market.vocab import AreaLevel, OrderSource, OrderStatus
+
+log = logging.getLogger("market.intake")
+
+
+@dataclass
+class Draft:
+    account_id: int
+    data: OrderCreate
+    key: str | None
+    answer: asyncio.Future[Posted] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The new order's detail; or, for a retried key, the id of the order the first try made."""
+
+    order_id: int
+    created: bool
+    detail: OrderDetail | None
+
+
+class Intake:
+    def __init__(self, database: Database, clock: Clock, budget_cap_yuan: int) -> None:
+        self.database, self.clock, self.budget_cap_yuan = database, clock, budget_cap_yuan
+        self._waiting: list[Draft] = []
+        self._arrived = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._writer = asyncio.create_task(self._write_forever(), name="order-intake")
+
+    async def stop(self) -> None:
+        if self._writer:
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+        for draft in self._waiting:
+            draft.answer.cancel()
+
+    async def submit(self, account_id: int, data: OrderCreate, key: str | None) -> Posted:
+        if key is not None and (not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY):
+            raise InvalidInput(f"Idempotency-Key 须为 1–{MAX_IDEMPOTENCY_KEY} 个字符", field="Idempotency-Key")
+        check_draft(data, self.budget_cap_yuan)
+        draft = Draft(account_id, data, key, asyncio.get_running_loop().create_future())
+        self._waiting.append(draft)
+        self._arrived.set()
+        return await draft.answer
+
+    async def _write_forever(self) -> None:
+        while True:
+            await self._arrived.wait()
+            self._arrived.clear()
+            batch, self._waiting = self._waiting, []
+            if batch:
+                await self._write(batch)
+
+    async def _write(self, batch: list[Draft]) -> None:
+        try:
+            async with self.database.transaction() as session:
+                answers = await post_orders(session, batch, self.budget_cap_yuan, self.clock.now())
+        except Exception as error:  # noqa: BLE001 - every post must get an answer
+            if len(batch) > 1:
+                for draft in batch:
+                    await self._write([draft])
+                return
+            answers = [await self._after_failure(batch[0], error)]
+        for draft, answer in zip(batch, answers, strict=True):
+            if draft.answer.done():
+                continue
+            if isinstance(answer, BaseException):
+                draft.answer.set_exception(answer)
+            else:
+                draft.answer.set_result(answer)
+
+    async def _after_failure(self, draft: Draft, error: Exception) -> Posted | BaseException:
+        """A lone post that failed: a concurrent retry with its key may have won; else the error stands."""
+        if isinstance(error, IntegrityError) and draft.key is not None:
+            async with self.database.transaction(write=False) as session:
+                previous = await _previous(session, [draft])
+            if found := previous.get((draft.account_id, draft.key)):
+                return Posted(found, False, None)
+        if not isinstance(error, MarketError):
+            log.error("posting an order failed", exc_info=error)
+        return error
+
+
+async def _previous(session: AsyncSession, drafts: list[Draft]) -> dict[tuple[int, str], int]:
+    keyed = [and_(Order.created_by_id == d.account_id, Order.idempotency_key == d.key) for d in drafts if d.key]
+    if not keyed:
+        return {}
+    rows = (await session.execute(select(Order.created_by_id, Order.idempotency_key, Order.id).where(or_(*keyed)))).all()
+    return {(row.created_by_id, row.idempotency_key): row.id for row in rows}
+
+
+async def post_orders(session: AsyncSession, drafts: list[Draft], budget_cap_yuan: int,
+                      now: datetime) -> list[Posted | MarketError]:
+    """Check every draft against the database, then insert the good ones with a few bulk statements."""
+    previous = await _previous(session, drafts)
+    ids = {d.account_id for d in drafts}
+    residents = {p.account_id: (p, a) for p, a in (await session.execute(
+        select(ResidentProfile, Account).join(Account, Account.id == ResidentProfile.account_id)
+        .where(ResidentProfile.account_id.in_(ids)))).all()}
+    categories = dict((await session.execute(select(Category.code, Category.name).where(Category.is_active))).all())
+    skills = set((await session.scalars(select(Skill.code))).all())
+    wanted_grids = {d.data.grid_id for d in drafts if d.data.grid_id is not None}
+    grids = set((await session.scalars(select(Area.id).where(Area.id.in_(wanted_grids or {-1}),
+                                                             Area.level == AreaLevel.GRID))).all())
+    answers: list[Posted | MarketError | Order] = []
+    made: dict[tuple[int, str], Order] = {}
+    for draft in drafts:
+        if found := previous.get((draft.account_id, draft.key or "")):
+            answers.append(Posted(found, False, None))
+        elif draft.key and (draft.account_id, draft.key) in made:
+            answers.append(made[(draft.account_id, draft.key)])
+        else:
+            answer = _order_from(draft, residents, categories, skills, grids, budget_cap_yuan, now)
+            if isinstance(answer, Order) and draft.key:
+                made[(draft.account_id, draft.key)] = answer
+            answers.append(answer)
+    orders = list({id(a): a for a in answers if isinstance(a, Order)}.values())
+    session.add_all(orders)
+    await session.flush()
+    events = [OrderEvent(order_id=o.id, actor_id=o.created_by_id, action="post", from_status=None,
+                         to_status=OrderStatus.SUBMITTED, note="", at=now) for o in orders]
+    session.add_all(events)
+    await session.flush()
+    first_answer: set[int] = set()
+    result: list[Posted | MarketError] = []
+    for answer in answers:
+        if not isinstance(answer, Order):
+            result.append(answer)
+            continue
+        created = answer.id not in first_answer
+        first_answer.add(answer.id)
+        _, account = residents[answer.created_by_id or 0]
+        result.append(Posted(answer.id, created, _fresh_detail(answer, account, categories, now) if created else None))
+    return result
+
+
+def _order_from(draft: Draft, residents: dict, categories: dict[str, str], skills: set[str], grids: set[int],
+                budget_cap_yuan: int, now: datetime) -> Order | MarketError:
+    data = draft.data
+    if draft.account_id not in residents:
+        return Forbidden("请先完善居民信息")
+    if data.category not in categories:
+        return InvalidInput("请选择服务类别", field="category")
+    if unknown := sorted(set(data.skills) - skills):
+        return InvalidInput(f"未知的技能：{'、'.join(unknown)}", field="skills")
+    if data.grid_id is not None and data.grid_id not in grids:
+        return InvalidInput("请选择所在网格", field="grid_id")
+    profile, _ = residents[draft.account_id]
+    return new_order(
+        kind=data.kind, source=OrderSource.RESIDENT, category=data.category, title=data.title,
+        description=data.description, urgency=data.urgency, headcount=data.headcount, skills=data.skills,
+        area_id=data.grid_id if data.grid_id is not None else profile.grid_id,
+        address=(data.address or profile.address).strip(), window_start=data.window_start,
+        window_end=data.window_end, budget_fen=check_draft(data, budget_cap_yuan), requester_id=draft.account_id,
+        created_by_id=draft.account_id, idempotency_key=draft.key, now=now)
+
+
+def _fresh_detail(order: Order, requester: Account, categories: dict[str, str], now: datetime) -> OrderDetail:
+    """What reading the order back would give, built from what was just written."""
+    summary = order_read(order, categories, [], {requester.id: requester}, {}, full=True)
+    event = EventRead("post", None, OrderStatus.SUBMITTED, OrderStatus.SUBMITTED.label, requester.display_name, "", now)
+    return OrderDetail(**msgspec.structs.asdict(summary), events=[event], photo_ids=[])
