@@ -92,17 +92,29 @@ class Database:
         # in SQLite's busy handler, which sleeps in growing steps and wakes long after the lock is free.
         # Other processes (the scheduler, the CLI) still meet busy_timeout.
         self._sqlite_writers = asyncio.Lock() if self.kind == "sqlite" else None
+        # For batch work done in one worker-thread hop instead of one hop per statement.
+        self.sync_engine = open_sync_engine(database_url)
+
+    @asynccontextmanager
+    async def write_turn(self) -> AsyncIterator[None]:
+        """This process's turn to write (SQLite has one writer); free on PostgreSQL."""
+        if self._sqlite_writers is None:
+            yield
+            return
+        async with self._sqlite_writers:
+            yield
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error."""
         maker = self.writer if write else self.reader
         async with AsyncExitStack() as stack:
-            if write and self._sqlite_writers is not None:
-                await stack.enter_async_context(self._sqlite_writers)
+            if write:
+                await stack.enter_async_context(self.write_turn())
             session = await stack.enter_async_context(maker())
             await stack.enter_async_context(session.begin())
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        self.sync_engine.dispose()

@@ -1,7 +1,8 @@
 """Residents' posts taken in batches (group commit): many posts, one transaction, a few bulk statements.
 
 Posting is the busiest write. One transaction per post pays for its round trips and its commit alone;
-here the posts that arrive while a batch is being written wait, and are then written together. Each
+here the posts that arrive while a batch is being written wait, and are then written together, by
+synchronous code in one worker-thread hop (an async driver would hop threads once per statement). Each
 post is still checked on its own and gets its own answer; if a batch fails as a whole, its posts are
 written again one by one, so one bad post can only fail itself.
 """
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from market.clock import Clock
 from market.database import Database
@@ -28,6 +29,8 @@ from market.orders.schemas import EventRead, OrderCreate, OrderDetail
 from market.vocab import AreaLevel, OrderSource, OrderStatus
 
 log = logging.getLogger("market.intake")
+# Bounded, so a steady stream of posts cannot hold a batch back.
+MAX_GATHER_PASSES = 20
 
 
 @dataclass
@@ -76,21 +79,31 @@ class Intake:
     async def _write_forever(self) -> None:
         while True:
             await self._arrived.wait()
+            await self._let_posts_gather()
             self._arrived.clear()
             batch, self._waiting = self._waiting, []
             if batch:
                 await self._write(batch)
 
+    async def _let_posts_gather(self) -> None:
+        """Let requests already being handled join this batch: yield while the queue still grows."""
+        for _ in range(MAX_GATHER_PASSES):
+            seen = len(self._waiting)
+            await asyncio.sleep(0)
+            if len(self._waiting) == seen:
+                return
+
     async def _write(self, batch: list[Draft]) -> None:
+        now = self.clock.now()
         try:
-            async with self.database.transaction() as session:
-                answers = await post_orders(session, batch, self.budget_cap_yuan, self.clock.now())
+            async with self.database.write_turn():
+                answers = await asyncio.to_thread(self._write_batch, batch, now)
         except Exception as error:  # noqa: BLE001 - every post must get an answer
             if len(batch) > 1:
                 for draft in batch:
                     await self._write([draft])
                 return
-            answers = [await self._after_failure(batch[0], error)]
+            answers = [await asyncio.to_thread(self._after_failure, batch[0], error)]
         for draft, answer in zip(batch, answers, strict=True):
             if draft.answer.done():
                 continue
@@ -99,11 +112,15 @@ class Intake:
             else:
                 draft.answer.set_result(answer)
 
-    async def _after_failure(self, draft: Draft, error: Exception) -> Posted | BaseException:
+    def _write_batch(self, batch: list[Draft], now: datetime) -> list[Posted | MarketError]:
+        with Session(self.database.sync_engine) as session, session.begin():
+            return post_orders(session, batch, self.budget_cap_yuan, now)
+
+    def _after_failure(self, draft: Draft, error: Exception) -> Posted | BaseException:
         """A lone post that failed: a concurrent retry with its key may have won; else the error stands."""
         if isinstance(error, IntegrityError) and draft.key is not None:
-            async with self.database.transaction(write=False) as session:
-                previous = await _previous(session, [draft])
+            with Session(self.database.sync_engine) as session, session.begin():
+                previous = _previous(session, [draft])
             if found := previous.get((draft.account_id, draft.key)):
                 return Posted(found, False, None)
         if not isinstance(error, MarketError):
@@ -111,27 +128,27 @@ class Intake:
         return error
 
 
-async def _previous(session: AsyncSession, drafts: list[Draft]) -> dict[tuple[int, str], int]:
+def _previous(session: Session, drafts: list[Draft]) -> dict[tuple[int, str], int]:
     keyed = [and_(Order.created_by_id == d.account_id, Order.idempotency_key == d.key) for d in drafts if d.key]
     if not keyed:
         return {}
-    rows = (await session.execute(select(Order.created_by_id, Order.idempotency_key, Order.id).where(or_(*keyed)))).all()
+    rows = (session.execute(select(Order.created_by_id, Order.idempotency_key, Order.id).where(or_(*keyed)))).all()
     return {(row.created_by_id, row.idempotency_key): row.id for row in rows}
 
 
-async def post_orders(session: AsyncSession, drafts: list[Draft], budget_cap_yuan: int,
-                      now: datetime) -> list[Posted | MarketError]:
+def post_orders(session: Session, drafts: list[Draft], budget_cap_yuan: int,
+                now: datetime) -> list[Posted | MarketError]:
     """Check every draft against the database, then insert the good ones with a few bulk statements."""
-    previous = await _previous(session, drafts)
+    previous = _previous(session, drafts)
     ids = {d.account_id for d in drafts}
-    residents = {p.account_id: (p, a) for p, a in (await session.execute(
+    residents = {p.account_id: (p, a) for p, a in (session.execute(
         select(ResidentProfile, Account).join(Account, Account.id == ResidentProfile.account_id)
         .where(ResidentProfile.account_id.in_(ids)))).all()}
-    categories = dict((await session.execute(select(Category.code, Category.name).where(Category.is_active))).all())
-    skills = set((await session.scalars(select(Skill.code))).all())
+    categories = dict(session.execute(select(Category.code, Category.name).where(Category.is_active)).all())
+    skills = set(session.scalars(select(Skill.code)).all())
     wanted_grids = {d.data.grid_id for d in drafts if d.data.grid_id is not None}
-    grids = set((await session.scalars(select(Area.id).where(Area.id.in_(wanted_grids or {-1}),
-                                                             Area.level == AreaLevel.GRID))).all())
+    grids = set(session.scalars(select(Area.id).where(Area.id.in_(wanted_grids), Area.level == AreaLevel.GRID))
+                .all()) if wanted_grids else set()
     answers: list[Posted | MarketError | Order] = []
     made: dict[tuple[int, str], Order] = {}
     for draft in drafts:
@@ -145,12 +162,8 @@ async def post_orders(session: AsyncSession, drafts: list[Draft], budget_cap_yua
                 made[(draft.account_id, draft.key)] = answer
             answers.append(answer)
     orders = list({id(a): a for a in answers if isinstance(a, Order)}.values())
-    session.add_all(orders)
-    await session.flush()
-    events = [OrderEvent(order_id=o.id, actor_id=o.created_by_id, action="post", from_status=None,
-                         to_status=OrderStatus.SUBMITTED, note="", at=now) for o in orders]
-    session.add_all(events)
-    await session.flush()
+    if orders:
+        _insert_all(session, orders, now)
     first_answer: set[int] = set()
     result: list[Posted | MarketError] = []
     for answer in answers:
@@ -162,6 +175,20 @@ async def post_orders(session: AsyncSession, drafts: list[Draft], budget_cap_yua
         _, account = residents[answer.created_by_id or 0]
         result.append(Posted(answer.id, created, _fresh_detail(answer, account, categories, now) if created else None))
     return result
+
+
+def _insert_all(session: Session, orders: list[Order], now: datetime) -> None:
+    """Two bulk statements, not a unit of work per row: the ids come back in the rows' order."""
+    columns = [c.key for c in Order.__table__.columns if c.key != "id"]
+    rows = [{name: getattr(order, name) for name in columns} for order in orders]
+    connection = session.connection()
+    ids = connection.execute(insert(Order.__table__).returning(Order.__table__.c.id, sort_by_parameter_order=True),
+                             rows).scalars()
+    for order, order_id in zip(orders, ids, strict=True):
+        order.id = order_id
+    connection.execute(insert(OrderEvent.__table__), [
+        {"order_id": o.id, "actor_id": o.created_by_id, "action": "post", "from_status": None,
+         "to_status": OrderStatus.SUBMITTED, "note": "", "at": now} for o in orders])
 
 
 def _order_from(draft: Draft, residents: dict, categories: dict[str, str], skills: set[str], grids: set[int],
