@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,10 @@ def run_wrk(url: str, token: str, seconds: int, connections: int) -> dict[str, f
             "non_2xx": float(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0.0}
 
 
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
 def _latency(output: str, percentile: str) -> float:
     value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -72,7 +77,8 @@ def _latency(output: str, percentile: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -84,12 +90,16 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             login = httpx.post(f"{base}/api/auth/login", json={"login": "10000000001", "password": "demo-2026"})
             token = login.json()["access_token"]
-            check = run_wrk(f"{base}/api/orders/check", token, args.seconds, args.connections)
-            ours = run_wrk(f"{base}/api/orders", token, args.seconds, args.connections)
+            checks, posts = [], []
+            for _ in range(args.rounds):  # alternating, so a busy moment of the machine hits both alike
+                checks.append(run_wrk(f"{base}/api/orders/check", token, args.seconds, args.connections))
+                posts.append(run_wrk(f"{base}/api/orders", token, args.seconds, args.connections))
+            check, ours = median_run(checks), median_run(posts)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"intake, {args.connections} connections, {args.seconds} s each, SQLite WAL synchronous=NORMAL")
+    print(f"intake, {args.connections} connections, median of {args.rounds} alternating {args.seconds} s runs each, "
+          "SQLite WAL synchronous=NORMAL")
     print(f"{'endpoint':<32}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
     for name, figures in (("POST /api/orders (writes)", ours), ("POST /api/orders/check (limit)", check)):
         print(f"{name:<32}{figures['rps']:>10.0f}{figures['p50_ms']:>10.1f}{figures['p99_ms']:>10.1f}"

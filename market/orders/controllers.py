@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
 from market.access import EVERYONE, policy
-from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSession, OrderIntake
+from market.dependencies import AppClock, AppSettings, Caller, DbSession, OrderIntake
 from market.orders import offers, posting, queries, reveal, review, work
 from market.orders.queries import OrderFilter
 from market.orders.schemas import (
@@ -47,33 +47,29 @@ class CompleteForm:
     photos: list[UploadFile] = field(default_factory=list)
 
 
-def _posted(detail: OrderDetail, created: bool) -> Response[OrderDetail]:
-    return Response(detail, status_code=201 if created else 200)
-
-
 class OrderController(Controller):
     path = "/api/orders"
     tags = ["订单"]
 
-    @post("/", opt=policy(Role.RESIDENT), summary="居民点单（微心愿/服务需求）")
-    async def post_order(self, data: JSONBody[OrderCreate], intake: OrderIntake, database: AppDatabase,
-                         actor: Caller, idempotency_key: IdempotencyKey = None) -> Response[OrderDetail]:
+    @post("/", opt=policy(Role.RESIDENT), summary="居民点单（微心愿/服务需求）；重试时返回首次生成的订单")
+    async def post_order(self, data: JSONBody[OrderCreate], intake: OrderIntake, actor: Caller,
+                         idempotency_key: IdempotencyKey = None) -> OrderDetail:
         posted = await intake.submit(actor.account_id, data, idempotency_key)
         if posted.detail is not None:
-            return _posted(posted.detail, posted.created)
-        async with database.transaction(write=False) as session:
-            return _posted(await queries.read_order(session, actor, posted.order_id), posted.created)
+            return posted.detail
+        async with intake.database.transaction(write=False) as session:
+            return await queries.read_order(session, actor, posted.order_id)
 
     @post("/check", opt=policy(Role.RESIDENT), status_code=200, summary="检查订单草稿（不保存，不查数据库）")
     async def check_draft(self, data: JSONBody[OrderCreate], settings: AppSettings) -> dict[str, bool]:
         posting.check_draft(data, settings.wish_budget_cap_yuan)
         return {"ok": True}
 
-    @post("/problems", opt=policy(*STAFF_DISPATCH), summary="登记诉求（网格巡查、电话、12345）")
+    @post("/problems", opt=policy(*STAFF_DISPATCH), summary="登记诉求（网格巡查、电话、12345）；重试时返回首次生成的订单")
     async def post_problem(self, data: JSONBody[ProblemCreate], session: DbSession, actor: Caller, clock: AppClock,
-                           idempotency_key: IdempotencyKey = None) -> Response[OrderDetail]:
-        order, created = await posting.post_problem(session, actor, data, idempotency_key, clock.now())
-        return _posted(await queries.read_order(session, actor, order.id), created)
+                           idempotency_key: IdempotencyKey = None) -> OrderDetail:
+        order, _ = await posting.post_problem(session, actor, data, idempotency_key, clock.now())
+        return await queries.read_order(session, actor, order.id)
 
     @get("/", opt=policy(*EVERYONE), summary="订单列表（按身份可见范围）")
     async def list_orders(self, session: DbSession, actor: Caller, settings: AppSettings,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 from sqlalchemy import and_, insert, or_, select
@@ -31,6 +32,8 @@ from market.vocab import AreaLevel, OrderSource, OrderStatus
 log = logging.getLogger("market.intake")
 # Bounded, so a steady stream of posts cannot hold a batch back.
 MAX_GATHER_PASSES = 20
+# Categories and skills change rarely (an admin's edit); batches reuse them for this long.
+TAXONOMY_TTL = timedelta(seconds=10)
 
 
 @dataclass
@@ -56,6 +59,9 @@ class Intake:
         self._waiting: list[Draft] = []
         self._arrived = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
+        # One thread writes every batch: no context copied per batch, and its connection stays warm.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-intake")
+        self._taxonomy: tuple[datetime, Taxonomy] | None = None
 
     def start(self) -> None:
         self._writer = asyncio.create_task(self._write_forever(), name="order-intake")
@@ -66,6 +72,7 @@ class Intake:
             await asyncio.gather(self._writer, return_exceptions=True)
         for draft in self._waiting:
             draft.answer.cancel()
+        self._thread.shutdown(wait=True)
 
     async def submit(self, account_id: int, data: OrderCreate, key: str | None) -> Posted:
         if key is not None and (not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY):
@@ -97,13 +104,14 @@ class Intake:
         now = self.clock.now()
         try:
             async with self.database.write_turn():
-                answers = await asyncio.to_thread(self._write_batch, batch, now)
+                answers = await asyncio.get_running_loop().run_in_executor(self._thread, self._write_batch, batch, now)
         except Exception as error:  # noqa: BLE001 - every post must get an answer
             if len(batch) > 1:
                 for draft in batch:
                     await self._write([draft])
                 return
-            answers = [await asyncio.to_thread(self._after_failure, batch[0], error)]
+            answers = [await asyncio.get_running_loop().run_in_executor(self._thread, self._after_failure, batch[0],
+                                                                        error)]
         for draft, answer in zip(batch, answers, strict=True):
             if draft.answer.done():
                 continue
@@ -114,7 +122,9 @@ class Intake:
 
     def _write_batch(self, batch: list[Draft], now: datetime) -> list[Posted | MarketError]:
         with Session(self.database.sync_engine) as session, session.begin():
-            return post_orders(session, batch, self.budget_cap_yuan, now)
+            if self._taxonomy is None or now - self._taxonomy[0] >= TAXONOMY_TTL or now < self._taxonomy[0]:
+                self._taxonomy = (now, read_taxonomy(session))
+            return post_orders(session, batch, self._taxonomy[1], self.budget_cap_yuan, now)
 
     def _after_failure(self, draft: Draft, error: Exception) -> Posted | BaseException:
         """A lone post that failed: a concurrent retry with its key may have won; else the error stands."""
@@ -136,7 +146,18 @@ def _previous(session: Session, drafts: list[Draft]) -> dict[tuple[int, str], in
     return {(row.created_by_id, row.idempotency_key): row.id for row in rows}
 
 
-def post_orders(session: Session, drafts: list[Draft], budget_cap_yuan: int,
+@dataclass(frozen=True)
+class Taxonomy:
+    category_names: dict[str, str]
+    skills: frozenset[str]
+
+
+def read_taxonomy(session: Session) -> Taxonomy:
+    names = dict(session.execute(select(Category.code, Category.name).where(Category.is_active)).all())
+    return Taxonomy(names, frozenset(session.scalars(select(Skill.code)).all()))
+
+
+def post_orders(session: Session, drafts: list[Draft], taxonomy: Taxonomy, budget_cap_yuan: int,
                 now: datetime) -> list[Posted | MarketError]:
     """Check every draft against the database, then insert the good ones with a few bulk statements."""
     previous = _previous(session, drafts)
@@ -144,8 +165,7 @@ def post_orders(session: Session, drafts: list[Draft], budget_cap_yuan: int,
     residents = {p.account_id: (p, a) for p, a in (session.execute(
         select(ResidentProfile, Account).join(Account, Account.id == ResidentProfile.account_id)
         .where(ResidentProfile.account_id.in_(ids)))).all()}
-    categories = dict(session.execute(select(Category.code, Category.name).where(Category.is_active)).all())
-    skills = set(session.scalars(select(Skill.code)).all())
+    categories, skills = taxonomy.category_names, taxonomy.skills
     wanted_grids = {d.data.grid_id for d in drafts if d.data.grid_id is not None}
     grids = set(session.scalars(select(Area.id).where(Area.id.in_(wanted_grids), Area.level == AreaLevel.GRID))
                 .all()) if wanted_grids else set()
@@ -191,7 +211,7 @@ def _insert_all(session: Session, orders: list[Order], now: datetime) -> None:
          "to_status": OrderStatus.SUBMITTED, "note": "", "at": now} for o in orders])
 
 
-def _order_from(draft: Draft, residents: dict, categories: dict[str, str], skills: set[str], grids: set[int],
+def _order_from(draft: Draft, residents: dict, categories: dict[str, str], skills: frozenset[str], grids: set[int],
                 budget_cap_yuan: int, now: datetime) -> Order | MarketError:
     data = draft.data
     if draft.account_id not in residents:
