@@ -27,6 +27,7 @@ from market.meta import meta
 from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
+from market.orders.writer_process import ProcessWriter
 from market.settings import Settings
 from market.units.controllers import UnitController
 
@@ -48,7 +49,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         app.state.database = Database(settings.database_url)
         app.state.actors = ActorCache()
         app.state.authenticate = bearer_authenticator(settings, app.state.database, clock, app.state.actors)
-        app.state.intake = Intake(app.state.database, clock, settings.wish_budget_cap_yuan)
+        writer = ProcessWriter(settings.database_url, settings.wish_budget_cap_yuan) \
+            if settings.intake_writer == "process" else None
+        app.state.intake = Intake(app.state.database, clock, settings.wish_budget_cap_yuan, writer)
         app.state.intake.start()
         try:
             yield

@@ -40,6 +40,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Peers whose X-Forwarded-For is believed; from anyone else it is ignored (it is trivially spoofed).
     trusted_proxies: tuple[str, ...] = ()
     wish_budget_cap_yuan: int = 300
+    # "process": residents' posts are written by a child process (SQLite's default, see orders/intake.py);
+    # "thread": by a thread of the web process (PostgreSQL's default, and the tests').
+    intake_writer: str = "thread"
     demo: bool = False
 
     @property
@@ -59,9 +62,10 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
     """
     data_dir = environ.get("MARKET_DATA_DIR", "var").strip() or "var"
     default_url = f"sqlite+aiosqlite:///{Path(data_dir) / 'market.db'}"
+    database_url = _database_url(environ.get("MARKET_DATABASE_URL", default_url))
     secret_key = _secret_key(environ.get("MARKET_SECRET_KEY"), required=require_secret and not demo)
     return Settings(
-        database_url=_database_url(environ.get("MARKET_DATABASE_URL", default_url)),
+        database_url=database_url,
         data_dir=data_dir,
         host=_host(environ.get("MARKET_HOST", "127.0.0.1")),
         port=_port(environ.get("MARKET_PORT", "8000")),
@@ -71,6 +75,7 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
         scheduler=_switch("MARKET_SCHEDULER", environ.get("MARKET_SCHEDULER", "on")),
         log_level=_log_level(environ.get("MARKET_LOG_LEVEL", "INFO")),
         wish_budget_cap_yuan=_whole("MARKET_WISH_BUDGET_CAP", environ.get("MARKET_WISH_BUDGET_CAP", "300"), 0, 100_000),
+        intake_writer=_intake_writer(environ.get("MARKET_INTAKE_WRITER", ""), database_url),
         trusted_proxies=_addresses("MARKET_TRUSTED_PROXIES", environ.get("MARKET_TRUSTED_PROXIES", "")),
         demo=demo,
     )
@@ -154,3 +159,10 @@ def _addresses(variable: str, raw: str) -> tuple[str, ...]:
         except ValueError:
             raise SettingsError(variable, f"not an IP address: {address!r}") from None
     return tuple(addresses)
+
+
+def _intake_writer(raw: str, database_url: str) -> str:
+    choice = raw.strip().lower() or ("process" if make_url(database_url).get_backend_name() == "sqlite" else "thread")
+    if choice not in ("process", "thread"):
+        raise SettingsError("MARKET_INTAKE_WRITER", f"expected process or thread, got {raw!r}")
+    return choice

@@ -54,11 +54,11 @@ class OrderController(Controller):
     @post("/", opt=policy(Role.RESIDENT), summary="居民点单（微心愿/服务需求）；重试时返回首次生成的订单")
     async def post_order(self, data: JSONBody[OrderCreate], intake: OrderIntake, actor: Caller,
                          idempotency_key: IdempotencyKey = None) -> OrderDetail:
-        posted = await intake.submit(actor.account_id, data, idempotency_key)
-        if posted.detail is not None:
-            return posted.detail
+        answer = await intake.submit(actor.account_id, data, idempotency_key)
+        if answer.detail is not None:
+            return answer.detail
         async with intake.database.transaction(write=False) as session:
-            return await queries.read_order(session, actor, posted.order_id)
+            return await queries.read_order(session, actor, answer.order_id)
 
     @post("/check", opt=policy(Role.RESIDENT), status_code=200, summary="检查订单草稿（不保存，不查数据库）")
     async def check_draft(self, data: JSONBody[OrderCreate], settings: AppSettings) -> dict[str, bool]:

@@ -20,6 +20,9 @@ BAD_VALUES = [
     ("MARKET_TIMEZONE", "Mars/Olympus", "unknown time zone"),
     ("MARKET_SCHEDULER", "maybe", "expected on or off"),
     ("MARKET_SECRET_KEY", "short", "too short"),
+    ("MARKET_INTAKE_WRITER", "fork", "expected process or thread"),
+    ("MARKET_WISH_BUDGET_CAP", "-1", "between 0 and"),
+    ("MARKET_TRUSTED_PROXIES", "10.0.0.1,proxy", "not an IP address"),
 ]
 
 
@@ -29,6 +32,7 @@ def test_defaults_are_the_embedded_sqlite_file_and_shanghai_time() -> None:
     assert settings.database_kind == "sqlite"
     assert (settings.host, settings.port, settings.timezone) == ("127.0.0.1", 8000, "Asia/Shanghai")
     assert settings.scheduler is True and settings.log_level == "INFO"
+    assert settings.intake_writer == "process" and settings.wish_budget_cap_yuan == 300
 
 
 def test_data_dir_moves_the_default_database() -> None:
@@ -39,7 +43,7 @@ def test_data_dir_moves_the_default_database() -> None:
 def test_bare_dialects_get_the_async_driver() -> None:
     pg = load_settings({"MARKET_SECRET_KEY": GOOD_KEY, "MARKET_DATABASE_URL": "postgresql://u:p@db:5432/market"})
     assert pg.database_url == "postgresql+psycopg://u:p@db:5432/market"
-    assert pg.database_kind == "postgresql"
+    assert pg.database_kind == "postgresql" and pg.intake_writer == "thread"
 
 
 def test_values_are_read_and_normalised() -> None:
