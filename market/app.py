@@ -22,7 +22,12 @@ from market.database import Database
 from market.dependencies import AppDatabase
 from market.errors import EXCEPTION_HANDLERS
 from market.health import health
-from market.members.controllers import MemberController, community_members, confirm_member, unit_members
+from market.members.controllers import (
+    MemberController,
+    community_members,
+    confirm_member,
+    unit_members,
+)
 from market.meta import meta
 from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from market.access import policy
 from market.accounts import service
-from market.accounts.service import AccountRead, GrantCreate, StaffCreate
+from market.accounts.service import AccountRead, GrantCreateBody, StaffCreateBody
 from market.dependencies import Actors, AppClock, Caller, DbSession
 from market.vocab import Role
 
@@ -21,7 +21,7 @@ class AccountController(Controller):
     tags = ["账号管理"]
 
     @post("/", opt=ADMIN, summary="新建工作人员账号")
-    async def create_staff(self, data: JSONBody[StaffCreate], session: DbSession, clock: AppClock) -> AccountRead:
+    async def create_staff(self, data: StaffCreateBody, session: DbSession, clock: AppClock) -> AccountRead:
         return await service.create_staff(session, data, clock.now())
 
     @get("/", opt=ADMIN, summary="账号列表（手机号脱敏）")
@@ -31,7 +31,7 @@ class AccountController(Controller):
         return await service.list_accounts(session, role, limit, offset)
 
     @post("/{account_id:int}/grants", opt=ADMIN, summary="在区域上授予角色")
-    async def grant(self, account_id: FromPath[int], data: JSONBody[GrantCreate], session: DbSession, actor: Caller,
+    async def grant(self, account_id: FromPath[int], data: GrantCreateBody, session: DbSession, actor: Caller,
                     clock: AppClock) -> AccountRead:
         return await service.grant_role(session, actor, account_id, data, clock.now())
 

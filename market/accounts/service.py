@@ -15,6 +15,7 @@ from market.accounts.passwords import hash_password
 from market.accounts.phones import mask_phone
 from market.auth.service import revoke_all_sessions
 from market.errors import Conflict, InvalidInput, NotFound
+from market.examples import example_body
 from market.models import Account, Area, RoleGrant, Unit
 from market.vocab import Role
 
@@ -112,3 +113,7 @@ async def read_account(session: AsyncSession, account_id: int) -> AccountRead:
     roles = sorted(set((await session.scalars(select(RoleGrant.role).where(RoleGrant.account_id == account_id))).all()))
     return AccountRead(account.id, account.display_name, account.username, mask_phone(account.phone),
                        account.is_active, roles)
+
+
+StaffCreateBody = example_body(StaffCreate, {'username': 'wang.dispatcher', 'display_name': '王社工', 'password': 'a-good-password'})
+GrantCreateBody = example_body(GrantCreate, {'role': 'dispatcher', 'area_id': 4})

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from litestar import get, post
-from litestar.params import JSONBody
 
 from market.access import PUBLIC, policy
 from market.areas import service
-from market.areas.service import AreaCreate, AreaRead
+from market.areas.service import AreaCreateBody, AreaRead
 from market.dependencies import Caller, DbSession
 from market.vocab import Role
 
@@ -18,5 +17,5 @@ async def list_areas(session: DbSession) -> list[AreaRead]:
 
 
 @post("/api/areas", opt=policy(Role.ADMIN), tags=["区域"], summary="新增下级区域")
-async def create_area(data: JSONBody[AreaCreate], session: DbSession, actor: Caller) -> AreaRead:
+async def create_area(data: AreaCreateBody, session: DbSession, actor: Caller) -> AreaRead:
     return await service.create_area(session, actor, data)

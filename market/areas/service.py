@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
 from market.errors import Conflict, InvalidInput
+from market.examples import example_body
 from market.models import Area
 from market.vocab import AreaLevel, Role
 
@@ -59,3 +60,6 @@ async def create_area(session: AsyncSession, actor: Actor, data: AreaCreate) -> 
 
 def _read(area: Area) -> AreaRead:
     return AreaRead(area.id, area.parent_id, area.level, AreaLevel(area.level).label, area.code, area.name)
+
+
+AreaCreateBody = example_body(AreaCreate, {'parent_id': 4, 'code': 'c-7-g5', 'name': '春晖社区第5网格', 'latitude': 30.25, 'longitude': 120.16})

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from market.access import EVERYONE, PUBLIC, policy
 from market.accounts import profiles
 from market.auth import service
 from market.auth.requests import client_address
-from market.auth.schemas import LoginRequest, MeRead, RefreshRequest, ResidentRegister, TokenPair
-from market.dependencies import Actors, AppClock, AppDatabase, AppSettings, Caller, DbSession
+from market.auth.schemas import (
+    LoginBody,
+    MeRead,
+    RefreshBody,
+    ResidentRegisterBody,
+    TokenPair,
+)
+from market.dependencies import (
+    Actors,
+    AppClock,
+    AppDatabase,
+    AppSettings,
+    Caller,
+    DbSession,
+)
 
 
 class AuthController(Controller):
@@ -19,18 +31,18 @@ class AuthController(Controller):
     tags = ["账号"]
 
     @post("/register", opt=PUBLIC, summary="居民注册")
-    async def register(self, data: JSONBody[ResidentRegister], session: DbSession, clock: AppClock) -> MeRead:
+    async def register(self, data: ResidentRegisterBody, session: DbSession, clock: AppClock) -> MeRead:
         account = await service.register_resident(session, data, clock.now())
         return await profiles.read_me(session, account.id)
 
     @post("/login", opt=PUBLIC, status_code=HTTP_200_OK, summary="登录（手机号或用户名）")
-    async def login(self, data: JSONBody[LoginRequest], request: Request, database: AppDatabase, settings: AppSettings,
+    async def login(self, data: LoginBody, request: Request, database: AppDatabase, settings: AppSettings,
                     clock: AppClock) -> TokenPair:
         client = client_address(request, settings.trusted_proxies)
         return await service.login(database, data.login, data.password, client, settings.secret_key, clock.now())
 
     @post("/refresh", opt=PUBLIC, status_code=HTTP_200_OK, summary="刷新登录凭证")
-    async def refresh(self, data: JSONBody[RefreshRequest], session: DbSession, settings: AppSettings,
+    async def refresh(self, data: RefreshBody, session: DbSession, settings: AppSettings,
                       clock: AppClock) -> TokenPair:
         return await service.refresh(session, data.refresh_token, settings.secret_key, clock.now())
 

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import msgspec
 
+from market.examples import example_body
+
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=128, description="至少 8 位")]
 DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 
@@ -49,3 +51,8 @@ class MeRead(msgspec.Struct):
     phone: str | None
     username: str | None
     grants: list[GrantRead]
+
+
+ResidentRegisterBody = example_body(ResidentRegister, {'phone': '13800138000', 'password': 'a-good-password', 'display_name': '张阿姨', 'grid_id': 5, 'address': '和平路12号3幢2单元1203室', 'tags': ['living_alone']})
+LoginBody = example_body(LoginRequest, {'login': '13800138000', 'password': 'a-good-password'})
+RefreshBody = example_body(RefreshRequest, {'refresh_token': 'Zq3…'})

@@ -24,7 +24,14 @@ from market.auth.tokens import (
 )
 from market.database import Database
 from market.errors import Conflict, InvalidInput, NotAuthenticated, TooManyRequests
-from market.models import Account, Area, AuthSession, LoginFailure, ResidentProfile, RoleGrant
+from market.models import (
+    Account,
+    Area,
+    AuthSession,
+    LoginFailure,
+    ResidentProfile,
+    RoleGrant,
+)
 from market.vocab import AreaLevel, Role, VulnerableTag
 
 LOGIN_WINDOW = timedelta(minutes=15)

@@ -12,9 +12,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.accounts.passwords import hash_password
 from market.demo import places
 from market.demo.orders import Assignees, Requester, add_orders
-from market.demo.people import demo_phone, home_address, jitter, person_name, weekly_availability
+from market.demo.people import (
+    demo_phone,
+    home_address,
+    jitter,
+    person_name,
+    weekly_availability,
+)
 from market.errors import Conflict
-from market.models import Account, Area, Category, MemberProfile, ResidentProfile, RoleGrant, Unit, UnitCommunity
+from market.models import (
+    Account,
+    Area,
+    Category,
+    MemberProfile,
+    ResidentProfile,
+    RoleGrant,
+    Unit,
+    UnitCommunity,
+)
 from market.vocab import AreaLevel, RegistrationStatus, Role, VulnerableTag
 
 DEMO_PASSWORD = "demo-2026"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
 from market.access import EVERYONE, policy
 from market.dependencies import AppClock, Caller, DbSession
 from market.members import service
-from market.members.schemas import MemberProfileUpdate, MemberRead, MemberReport
+from market.members.schemas import MemberProfileBody, MemberRead, MemberReportBody
 from market.vocab import Role
 
 
@@ -17,7 +17,7 @@ class MemberController(Controller):
     tags = ["双报到"]
 
     @post("/report", opt=policy(*EVERYONE), summary="党员到居住地社区报到（双报到）")
-    async def report(self, data: JSONBody[MemberReport], session: DbSession, actor: Caller,
+    async def report(self, data: MemberReportBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> MemberRead:
         return await service.report(session, actor, data, clock.now())
 
@@ -26,7 +26,7 @@ class MemberController(Controller):
         return await service.read_member(session, actor.account_id)
 
     @put("/me", opt=policy(Role.MEMBER), summary="更新技能、服务类别、服务时间、接单上限")
-    async def update_own(self, data: JSONBody[MemberProfileUpdate], session: DbSession, actor: Caller) -> MemberRead:
+    async def update_own(self, data: MemberProfileBody, session: DbSession, actor: Caller) -> MemberRead:
         return await service.update_profile(session, actor, data)
 
 

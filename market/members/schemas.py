@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from market.examples import example_body
+
 Weekly = Annotated[list[Annotated[list[int], msgspec.Meta(min_length=3, max_length=3)]],
                    msgspec.Meta(max_length=50, description="[[星期 0-6, 开始分钟, 结束分钟], …]，当地时间")]
 
@@ -44,3 +46,7 @@ class MemberRead(msgspec.Struct):
     radius_m: int
     yearly_target: int
     reported_at: datetime
+
+
+MemberReportBody = example_body(MemberReport, {'community_id': 3, 'work_unit_id': 7, 'skills': ['electrician'], 'categories': ['repair', 'daily_help'], 'availability': [[5, 540, 1020]], 'capacity': 2, 'radius_m': 3000, 'yearly_target': 12})
+MemberProfileBody = example_body(MemberProfileUpdate, {'skills': ['electrician'], 'categories': ['repair'], 'availability': [[6, 540, 720]], 'capacity': 3, 'radius_m': 5000, 'yearly_target': 12})

@@ -18,7 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from market.errors import Conflict, Forbidden, InvalidInput, MarketError, NotFound
-from market.models import Account, Area, Category, Order, OrderEvent, ResidentProfile, Skill
+from market.models import (
+    Account,
+    Area,
+    Category,
+    Order,
+    OrderEvent,
+    ResidentProfile,
+    Skill,
+)
 from market.orders.posting import check_draft, new_order
 from market.orders.queries import order_read
 from market.orders.schemas import EventRead, OrderCreate, OrderDetail

@@ -9,25 +9,31 @@ from typing import Annotated, Literal
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import (
+    FromPath,
+    FromQuery,
+    HeaderParameter,
+    QueryParameter,
+)
 from litestar.response import File
 
 from market.access import EVERYONE, policy
 from market.dependencies import AppClock, AppSettings, Caller, DbSession, OrderIntake
+from market.examples import example_body
 from market.orders import offers, posting, queries, reveal, review, work
 from market.orders.queries import OrderFilter
 from market.orders.schemas import (
-    ApproveRequest,
-    NoteRequest,
-    OfferCreate,
-    OrderCreate,
+    ApproveBody,
+    NoteBody,
+    OfferCreateBody,
+    OrderCreateBody,
     OrderDetail,
     OrderPage,
-    ProblemCreate,
-    RateRequest,
-    ReasonRequest,
+    ProblemCreateBody,
+    RateBody,
+    ReasonBody,
+    RevealBody,
     RevealRead,
-    RevealRequest,
 )
 from market.vocab import Role
 
@@ -47,12 +53,16 @@ class CompleteForm:
     photos: list[UploadFile] = field(default_factory=list)
 
 
+CompleteBody = example_body(CompleteForm, {"note": "已更换开关，灯已修好"}, "办结说明（照片为可选文件）",
+                            RequestEncodingType.MULTI_PART)
+
+
 class OrderController(Controller):
     path = "/api/orders"
     tags = ["订单"]
 
     @post("/", opt=policy(Role.RESIDENT), summary="居民点单（微心愿/服务需求）；重试时返回首次生成的订单")
-    async def post_order(self, data: JSONBody[OrderCreate], intake: OrderIntake, actor: Caller,
+    async def post_order(self, data: OrderCreateBody, intake: OrderIntake, actor: Caller,
                          idempotency_key: IdempotencyKey = None) -> OrderDetail:
         answer = await intake.submit(actor.account_id, data, idempotency_key)
         if answer.detail is not None:
@@ -61,12 +71,12 @@ class OrderController(Controller):
             return await queries.read_order(session, actor, answer.order_id)
 
     @post("/check", opt=policy(Role.RESIDENT), status_code=200, summary="检查订单草稿（不保存，不查数据库）")
-    async def check_draft(self, data: JSONBody[OrderCreate], settings: AppSettings) -> dict[str, bool]:
+    async def check_draft(self, data: OrderCreateBody, settings: AppSettings) -> dict[str, bool]:
         posting.check_draft(data, settings.wish_budget_cap_yuan)
         return {"ok": True}
 
     @post("/problems", opt=policy(*STAFF_DISPATCH), summary="登记诉求（网格巡查、电话、12345）；重试时返回首次生成的订单")
-    async def post_problem(self, data: JSONBody[ProblemCreate], session: DbSession, actor: Caller, clock: AppClock,
+    async def post_problem(self, data: ProblemCreateBody, session: DbSession, actor: Caller, clock: AppClock,
                            idempotency_key: IdempotencyKey = None) -> OrderDetail:
         order, _ = await posting.post_problem(session, actor, data, idempotency_key, clock.now())
         return await queries.read_order(session, actor, order.id)
@@ -88,26 +98,26 @@ class OrderController(Controller):
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/approve", opt=policy(*STAFF_DISPATCH), status_code=200, summary="审核通过并分类")
-    async def approve(self, order_id: FromPath[int], data: JSONBody[ApproveRequest], session: DbSession, actor: Caller,
+    async def approve(self, order_id: FromPath[int], data: ApproveBody, session: DbSession, actor: Caller,
                       clock: AppClock) -> OrderDetail:
         await review.approve(session, actor, order_id, data, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/reject", opt=policy(*STAFF_DISPATCH), status_code=200, summary="驳回（居民可见原因）")
-    async def reject(self, order_id: FromPath[int], data: JSONBody[ReasonRequest], session: DbSession, actor: Caller,
+    async def reject(self, order_id: FromPath[int], data: ReasonBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> OrderDetail:
         await review.reject(session, actor, order_id, data.reason, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/cancel", opt=policy(Role.RESIDENT, *STAFF_DISPATCH), status_code=200,
           summary="撤销（接单前）")
-    async def cancel(self, order_id: FromPath[int], data: JSONBody[ReasonRequest], session: DbSession, actor: Caller,
+    async def cancel(self, order_id: FromPath[int], data: ReasonBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> OrderDetail:
         await review.cancel(session, actor, order_id, data.reason, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/offers", opt=policy(*STAFF_DISPATCH), summary="人工派单给党员或单位")
-    async def offer(self, order_id: FromPath[int], data: JSONBody[OfferCreate], session: DbSession, actor: Caller,
+    async def offer(self, order_id: FromPath[int], data: OfferCreateBody, session: DbSession, actor: Caller,
                     clock: AppClock) -> OrderDetail:
         await offers.offer_by_hand(session, actor, order_id, data, clock.now())
         return await queries.read_order(session, actor, order_id)
@@ -123,39 +133,39 @@ class OrderController(Controller):
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/progress", opt=policy(*SERVERS), status_code=200, summary="记录进展")
-    async def progress(self, order_id: FromPath[int], data: JSONBody[NoteRequest], session: DbSession, actor: Caller,
+    async def progress(self, order_id: FromPath[int], data: NoteBody, session: DbSession, actor: Caller,
                        clock: AppClock) -> OrderDetail:
         await work.add_progress(session, actor, order_id, data.note, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/complete", opt=policy(*SERVERS), status_code=200, summary="办结（说明与照片）",
           request_max_body_size=PHOTO_UPLOAD_LIMIT)
-    async def complete(self, order_id: FromPath[int], data: Annotated[CompleteForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    async def complete(self, order_id: FromPath[int], data: CompleteBody,
                        session: DbSession, actor: Caller, clock: AppClock, settings: AppSettings) -> OrderDetail:
         photo_bytes = [await photo.read() for photo in data.photos]
         await work.complete(session, actor, order_id, data.note, photo_bytes, settings.data_dir, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/rate", opt=policy(Role.RESIDENT), status_code=200, summary="确认并评价（≤2 星重新处理）")
-    async def rate(self, order_id: FromPath[int], data: JSONBody[RateRequest], session: DbSession, actor: Caller,
+    async def rate(self, order_id: FromPath[int], data: RateBody, session: DbSession, actor: Caller,
                    clock: AppClock) -> OrderDetail:
         await review.rate(session, actor, order_id, data, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/rework", opt=policy(*STAFF_DISPATCH), status_code=200, summary="差评后返工")
-    async def rework(self, order_id: FromPath[int], data: JSONBody[NoteRequest], session: DbSession, actor: Caller,
+    async def rework(self, order_id: FromPath[int], data: NoteBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> OrderDetail:
         await review.rework(session, actor, order_id, data.note, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/close", opt=policy(*STAFF_DISPATCH), status_code=200, summary="销号")
-    async def close(self, order_id: FromPath[int], data: JSONBody[NoteRequest], session: DbSession, actor: Caller,
+    async def close(self, order_id: FromPath[int], data: NoteBody, session: DbSession, actor: Caller,
                     clock: AppClock) -> OrderDetail:
         await review.close(session, actor, order_id, data.note, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/reveal", opt=policy(*STAFF_DISPATCH), status_code=200, summary="查看完整联系方式（留痕）")
-    async def reveal(self, order_id: FromPath[int], data: JSONBody[RevealRequest], session: DbSession, actor: Caller,
+    async def reveal(self, order_id: FromPath[int], data: RevealBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> RevealRead:
         return await reveal.reveal_contact(session, actor, order_id, data, clock.now())
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery
 
 from market.access import policy
 from market.dependencies import AppClock, Caller, DbSession
 from market.orders import offers, queries
-from market.orders.schemas import DeclineRequest, OfferExplained, OrderDetail, UnitAcceptRequest
+from market.orders.schemas import (
+    DeclineBody,
+    OfferExplained,
+    OrderDetail,
+    UnitAcceptBody,
+)
 from market.vocab import Role
 
 SERVERS = (Role.MEMBER, Role.UNIT_ADMIN)
@@ -34,14 +39,14 @@ class OfferController(Controller):
         return await queries.read_order(session, actor, order.id)
 
     @post("/{offer_id:int}/decline", opt=policy(*SERVERS), status_code=200, summary="婉拒（附原因）")
-    async def decline(self, offer_id: FromPath[int], data: JSONBody[DeclineRequest], session: DbSession, actor: Caller,
+    async def decline(self, offer_id: FromPath[int], data: DeclineBody, session: DbSession, actor: Caller,
                       clock: AppClock) -> OrderDetail:
         order = await offers.decline_offer(session, actor, offer_id, data.reason, data.note, clock.now())
         return await queries.read_order(session, actor, order.id)
 
     @post("/{offer_id:int}/accept-for-unit", opt=policy(Role.UNIT_ADMIN), status_code=200,
           summary="单位接单并指定服务党员")
-    async def accept_for_unit(self, offer_id: FromPath[int], data: JSONBody[UnitAcceptRequest], session: DbSession,
+    async def accept_for_unit(self, offer_id: FromPath[int], data: UnitAcceptBody, session: DbSession,
                               actor: Caller, clock: AppClock) -> OrderDetail:
         order = await offers.accept_for_unit(session, actor, offer_id, data.member_id, clock.now())
         return await queries.read_order(session, actor, order.id)

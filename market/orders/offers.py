@@ -14,7 +14,13 @@ from market.models import Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.orders import capacity, lifecycle
 from market.orders.parties import order_for, visible_order
 from market.orders.schemas import OfferCreate
-from market.vocab import LIVE_OFFER_STATUSES, DeclineReason, OfferStatus, OrderStatus, RegistrationStatus
+from market.vocab import (
+    LIVE_OFFER_STATUSES,
+    DeclineReason,
+    OfferStatus,
+    OrderStatus,
+    RegistrationStatus,
+)
 
 DEFAULT_ACCEPT_MINUTES = 24 * 60
 

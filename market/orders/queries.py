@@ -11,10 +11,29 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
-from market.models import Account, Area, Category, MemberProfile, Offer, Order, OrderEvent, OrderPhoto, Rating, Unit
+from market.models import (
+    Account,
+    Area,
+    Category,
+    MemberProfile,
+    Offer,
+    Order,
+    OrderEvent,
+    OrderPhoto,
+    Rating,
+    Unit,
+)
 from market.orders.masking import shown_address, shown_phone
 from market.orders.parties import BOARD_STATUSES, Standing, visible_order
-from market.orders.schemas import AssigneeRead, EventRead, OfferExplained, OrderDetail, OrderPage, OrderRead, PersonRead
+from market.orders.schemas import (
+    AssigneeRead,
+    EventRead,
+    OfferExplained,
+    OrderDetail,
+    OrderPage,
+    OrderRead,
+    PersonRead,
+)
 from market.vocab import LIVE_OFFER_STATUSES, OfferStatus, OrderKind, OrderStatus, Role
 
 SORTS = {"created_at": Order.created_at, "due_at": Order.due_at, "urgency": Order.urgency, "id": Order.id}

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from market.examples import example_body
+
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=80, examples=["厨房灯不亮了"])]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Note = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -175,3 +177,15 @@ class OfferExplained(msgspec.Struct):
     accept_due_at: datetime | None
     why: dict[str, int] | None
     order: OrderRead
+
+
+OrderCreateBody = example_body(OrderCreate, {'kind': 'wish', 'category': 'goods_wish', 'title': '想要一个新书包', 'description': '孩子的书包破了', 'urgency': 2, 'budget_yuan': 120})
+ProblemCreateBody = example_body(ProblemCreate, {'source': 'grid_patrol', 'category': 'sanitation', 'title': '楼道堆物', 'description': '3单元楼道堆满纸箱，影响通行', 'grid_id': 5, 'address': '和平路12号3幢', 'urgency': 3})
+ApproveBody = example_body(ApproveRequest, {'triage': 'general', 'claimable': True, 'note': '审核通过'})
+ReasonBody = example_body(ReasonRequest, {'reason': '不属于社区服务范围，请拨打12345'})
+NoteBody = example_body(NoteRequest, {'note': '已到现场，正在处理'})
+OfferCreateBody = example_body(OfferCreate, {'member_id': 42, 'accept_within_minutes': 120})
+DeclineBody = example_body(DeclineRequest, {'reason': 'time_conflict', 'note': '周末加班'})
+UnitAcceptBody = example_body(UnitAcceptRequest, {'member_id': 42})
+RateBody = example_body(RateRequest, {'stars': 5, 'comment': '非常感谢，服务很贴心'})
+RevealBody = example_body(RevealRequest, {'field': 'phone', 'reason': '电话回访核实'})

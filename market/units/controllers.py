@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
 from market.access import EVERYONE, policy
 from market.dependencies import AppClock, Caller, DbSession
+from market.examples import example_body
 from market.units import service
-from market.units.service import UnitCreate, UnitRead
+from market.units.service import UnitCreateBody, UnitRead
 from market.vocab import Role
 
 
@@ -17,12 +18,15 @@ class CommunityChoice(msgspec.Struct, forbid_unknown_fields=True):
     community_id: int
 
 
+CommunityChoiceBody = example_body(CommunityChoice, {"community_id": 3})
+
+
 class UnitController(Controller):
     path = "/api/units"
     tags = ["单位"]
 
     @post("/", opt=policy(Role.ADMIN), summary="新建单位")
-    async def create(self, data: JSONBody[UnitCreate], session: DbSession, actor: Caller, clock: AppClock) -> UnitRead:
+    async def create(self, data: UnitCreateBody, session: DbSession, actor: Caller, clock: AppClock) -> UnitRead:
         return await service.create_unit(session, actor, data, clock.now())
 
     @get("/", opt=policy(*EVERYONE), summary="单位列表（不含联系方式）")
@@ -30,6 +34,6 @@ class UnitController(Controller):
         return await service.list_units(session)
 
     @post("/{unit_id:int}/communities", opt=policy(Role.UNIT_ADMIN), summary="单位到社区报到")
-    async def register(self, unit_id: FromPath[int], data: JSONBody[CommunityChoice], session: DbSession,
+    async def register(self, unit_id: FromPath[int], data: CommunityChoiceBody, session: DbSession,
                        actor: Caller, clock: AppClock) -> UnitRead:
         return await service.register_to_community(session, actor, unit_id, data.community_id, clock.now())

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
 from market.errors import Conflict, InvalidInput, NotFound
+from market.examples import example_body
 from market.models import Area, RoleGrant, Unit, UnitCommunity
 from market.vocab import AreaLevel, RegistrationStatus, Role, UnitKind
 
@@ -82,3 +83,6 @@ async def read_unit(session: AsyncSession, unit_id: int) -> UnitRead:
         UnitCommunity.unit_id == unit_id, UnitCommunity.status == RegistrationStatus.CONFIRMED)
         .order_by(UnitCommunity.community_id))).all()
     return UnitRead(unit.id, unit.name, unit.kind, UnitKind(unit.kind).label, unit.area_id, list(communities))
+
+
+UnitCreateBody = example_body(UnitCreate, {'name': '邻里便利超市', 'kind': 'business', 'area_id': 2, 'admin_account_id': 15})

@@ -52,3 +52,16 @@ async def test_a_role_not_in_the_policy_answers_403(client, world, database) -> 
     [resident] = await bearer(database, [world.resident], SECRET)
     response = await client.get("/api/accounts", headers=resident)
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+async def test_the_openapi_document_summarises_every_route_and_shows_an_example_body(client) -> None:  # noqa: ANN001
+    document = (await client.get("/schema/openapi.json")).json()
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if not operation.get("summary"):
+                missing.append(f"{method} {path}: no summary")
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                if not media["schema"].get("examples"):
+                    missing.append(f"{method} {path}: no example body")
+    assert missing == []
