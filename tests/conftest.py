@@ -7,12 +7,16 @@ MARKET_TEST_REQUIRE_POSTGRES=1 (as in CI). Each test gets a fresh copy of a data
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -155,11 +159,37 @@ async def world(database: Database):  # noqa: ANN201 - a World
     return await build_world(database)
 
 
-@pytest.fixture
-async def client(settings: Settings, clock, world):  # noqa: ANN001, ANN201 - an AsyncTestClient
-    from litestar.testing import AsyncTestClient
+@asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app, in this event loop: requests sent together are served together.
 
+    (Litestar's AsyncTestClient serves each request to completion on a portal thread while the test's
+    loop waits, so requests gathered with it would run one at a time.)
+    """
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:  # entered and left in this one task, as anyio requires
+        async with app.lifespan():
+            started.set()
+            await stopping.wait()
+
+    lifespan = asyncio.create_task(run_lifespan())
+    await asyncio.wait([lifespan, asyncio.ensure_future(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if lifespan.done():
+        lifespan.result()  # startup failed: raise why
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.1", 50000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://market.test") as http:
+            http.app = app  # type: ignore[attr-defined]
+            yield http
+    finally:
+        stopping.set()
+        await lifespan
+
+
+@pytest.fixture
+async def client(settings: Settings, clock, world) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
     from market.app import create_app
 
-    async with AsyncTestClient(create_app(settings, clock=clock)) as test_client:
-        yield test_client
+    async with serving(create_app(settings, clock=clock)) as http:
+        yield http

@@ -69,12 +69,15 @@ async def register_resident(session: AsyncSession, data: ResidentRegister, now: 
 
 
 def _login_key(login: str) -> str:
-    """Phones as typed (`+86 138-…`) match the stored 11 digits; user names are case-insensitive."""
-    cleaned = SEPARATORS.sub("", login.strip())
+    """Phones as typed (`+86 138-…`) match the stored 11 digits; user names (`demo-admin`) are kept whole."""
+    login = login.strip()
+    as_phone = SEPARATORS.sub("", login)
+    if not as_phone.lstrip("+").isdigit():
+        return login.lower()
     for prefix in ("+86", "0086"):
-        if cleaned.startswith(prefix):
-            cleaned = cleaned[len(prefix):]
-    return cleaned.lower()
+        if as_phone.startswith(prefix):
+            as_phone = as_phone[len(prefix):]
+    return as_phone
 
 
 async def login(database: Database, login_name: str, password: str, client: str, secret: str,

@@ -1,8 +1,10 @@
 """A child process that writes residents' posts, so batches are written beside the web process, not in its GIL.
 
-The web process sends each batch as msgpack bytes over a pipe and waits (on a thread, off the event
-loop) for the answers. If the child dies, the batch in flight is answered with an internal error and
-the next batch starts a new child.
+The web process sends each batch as msgpack bytes the moment it is gathered, without waiting for the
+answers to the one before (a few batches may be in flight); the child writes everything waiting in its
+pipe in one transaction and answers each batch in order; a thread of the web process reads the answers.
+If the child dies, the batches in flight are answered with an internal error (the web process cannot
+know whether they committed) and the next batch starts a new child.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections import deque
 from multiprocessing.connection import Connection
 
 import msgspec
@@ -20,32 +23,41 @@ from market.orders.batch_writer import Batch, BatchWriter, PostAnswer
 
 log = logging.getLogger("market.intake")
 STOP_TIMEOUT_S = 10
+MAX_IN_FLIGHT = 8
+
+
+class WriterGone(Exception):
+    """The writer process died with batches in flight."""
 
 
 class ProcessWriter:
+    pipelined = True
+
     def __init__(self, database_url: str, budget_cap_yuan: int) -> None:
         self.database_url, self.budget_cap_yuan = database_url, budget_cap_yuan
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-intake-pipe")
         self._encode = msgspec.msgpack.Encoder().encode
         self._decode = msgspec.msgpack.Decoder(list[PostAnswer]).decode
         self._pipe: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
+        self.reader: threading.Thread | None = None
+        self._in_flight: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[list[PostAnswer]]]] = deque()
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     async def write(self, batch: Batch) -> list[PostAnswer]:
-        payload = self._encode(batch)
-        return self._decode(await asyncio.get_running_loop().run_in_executor(self._thread, self._exchange, payload))
-
-    def _exchange(self, payload: bytes) -> bytes:
-        if self._pipe is None:
-            self._start()
-        assert self._pipe is not None
-        try:
-            self._pipe.send_bytes(payload)
-            return self._pipe.recv_bytes()
-        except (EOFError, OSError):
-            log.error("the order writer process died; starting another for the next batch")
-            self._stop()
-            raise
+        async with self._slots:
+            if self._pipe is None:
+                self._start()
+            assert self._pipe is not None
+            loop = asyncio.get_running_loop()
+            answer: asyncio.Future[list[PostAnswer]] = loop.create_future()
+            self._in_flight.append((loop, answer))
+            try:
+                self._pipe.send_bytes(self._encode(batch))  # small, and the pipe holds MAX_IN_FLIGHT of them
+            except OSError:
+                self._in_flight.remove((loop, answer))
+                self._stop()
+                raise WriterGone("the order writer process is gone") from None
+            return await answer
 
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")
@@ -54,32 +66,75 @@ class ProcessWriter:
                                         name="market-order-writer", daemon=True)
         self._process.start()
         child_end.close()
+        self.reader = threading.Thread(target=self._read_answers, args=(self._pipe,), name="order-intake-answers",
+                                       daemon=True)
+        self.reader.start()
+
+    def _read_answers(self, pipe: Connection) -> None:
+        """Answers come back in the order the batches went out."""
+        while True:
+            try:
+                raw = pipe.recv_bytes()
+            except (EOFError, OSError):
+                break
+            loop, answer = self._in_flight.popleft()
+            loop.call_soon_threadsafe(_settle, answer, self._decode(raw))
+        if self._pipe is pipe:
+            log.error("the order writer process died; the next batch starts another")
+            self._pipe = None
+        while self._in_flight:
+            loop, answer = self._in_flight.popleft()
+            loop.call_soon_threadsafe(_fail, answer, WriterGone("the order writer process died"))
 
     def _stop(self) -> None:
-        if self._pipe is not None:
-            self._pipe.close()
-        if self._process is not None:
-            self._process.join(STOP_TIMEOUT_S)
-            if self._process.is_alive():
-                self._process.kill()
+        pipe, process = self._pipe, self._process
         self._pipe, self._process = None, None
+        if pipe is not None:
+            pipe.close()
+        if process is not None:
+            process.join(STOP_TIMEOUT_S)
+            if process.is_alive():
+                process.kill()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
 
     def close(self) -> None:
-        self._thread.submit(self._stop).result()
-        self._thread.shutdown(wait=True)
+        self._stop()
+
+
+def _settle(answer: asyncio.Future[list[PostAnswer]], answers: list[PostAnswer]) -> None:
+    if not answer.done():
+        answer.set_result(answers)
+
+
+def _fail(answer: asyncio.Future[list[PostAnswer]], error: Exception) -> None:
+    if not answer.done():
+        answer.set_exception(error)
 
 
 def serve_writes(database_url: str, budget_cap_yuan: int, pipe: Connection) -> None:
-    """The child's whole life: answer batches until the web process closes the pipe."""
+    """The child's whole life: write what waits in the pipe, one transaction for all of it, until it closes."""
     engine = open_sync_engine(database_url)
     writer = BatchWriter(engine, budget_cap_yuan)
     decode, encode = msgspec.msgpack.Decoder(Batch).decode, msgspec.msgpack.Encoder().encode
     try:
         while True:
             try:
-                payload = pipe.recv_bytes()
+                batches = [decode(pipe.recv_bytes())]
+                while pipe.poll(0):
+                    batches.append(decode(pipe.recv_bytes()))
             except EOFError:
                 return
-            pipe.send_bytes(encode(writer.write(decode(payload))))
+            answers = writer.write(Batch(batches[0].now, [post for batch in batches for post in batch.posts]))
+            start = 0
+            for batch in batches:
+                pipe.send_bytes(encode(answers[start:start + len(batch.posts)]))
+                start += len(batch.posts)
     finally:
         engine.dispose()

@@ -130,3 +130,15 @@ async def test_a_new_grant_reaches_a_signed_in_caller_within_five_seconds(client
     assert granted.status_code == 201
     clock.advance(timedelta(seconds=5))
     assert (await client.get("/api/accounts", headers=member)).status_code == 200
+
+
+async def test_staff_user_names_with_dashes_dots_and_underscores_log_in(client: AsyncTestClient, world: World) -> None:
+    admin = await login(client, world.login_of(world.admin))
+    for username in ("demo-dispatcher", "wang.li", "zhao_1"):
+        made = await client.post("/api/accounts", headers=admin,
+                                 json={"username": username, "display_name": "社工", "password": "a-good-password"})
+        assert made.status_code == 201, made.text
+        logged_in = await client.post("/api/auth/login", json={"login": username, "password": "a-good-password"})
+        assert logged_in.status_code == 200, username
+    squeezed = await client.post("/api/auth/login", json={"login": "demodispatcher", "password": "a-good-password"})
+    assert squeezed.status_code == 401

@@ -11,7 +11,17 @@ from market.accounts.passwords import password_matches
 from market.database import Database
 from market.demo.people import DEMO_PHONE_PREFIX
 from market.demo.seed import DEMO_PASSWORD, seed_demo
-from market.models import Account, Area, Base, MemberProfile, Offer, Order, OrderEvent, Rating, Unit
+from market.models import (
+    Account,
+    Area,
+    Base,
+    MemberProfile,
+    Offer,
+    Order,
+    OrderEvent,
+    Rating,
+    Unit,
+)
 from market.vocab import AreaLevel, OrderStatus
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)

@@ -10,7 +10,15 @@ from litestar.testing import AsyncTestClient
 
 from market.accounts.passwords import hash_password
 from market.database import Database
-from market.models import Account, Area, MemberProfile, ResidentProfile, RoleGrant, Unit, UnitCommunity
+from market.models import (
+    Account,
+    Area,
+    MemberProfile,
+    ResidentProfile,
+    RoleGrant,
+    Unit,
+    UnitCommunity,
+)
 from market.vocab import AreaLevel, RegistrationStatus, Role
 
 PASSWORD = "test-password-1"
@@ -125,7 +133,12 @@ WISH = {"kind": "service", "category": "repair", "title": "厨房灯不亮了", 
 
 async def bearer(database: Database, account_ids: list[int], secret: str, now: datetime = START) -> list[dict[str, str]]:
     """Headers for many accounts at once, minted as login would, without paying for a password check each."""
-    from market.auth.tokens import REFRESH_TTL, issue_access_token, new_refresh_token, refresh_digest
+    from market.auth.tokens import (
+        REFRESH_TTL,
+        issue_access_token,
+        new_refresh_token,
+        refresh_digest,
+    )
     from market.models import AuthSession
 
     sessions = [AuthSession(account_id=a, refresh_hash=refresh_digest(new_refresh_token()), created_at=now,
