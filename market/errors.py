@@ -30,6 +30,8 @@ class MarketError(Exception):
     status = 400
     code = "bad_request"
 
+    headers: dict[str, str] | None = None
+
     def __init__(self, message: str, *, field: str | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -65,6 +67,7 @@ class Conflict(MarketError):
 class TooManyRequests(MarketError):
     status = 429
     code = "too_many_requests"
+    headers = {"Retry-After": "900"}
 
 
 class Unavailable(MarketError):
@@ -89,7 +92,7 @@ def _json(body: ErrorBody, headers: dict[str, str] | None = None) -> Response[Er
 
 
 def market_error_to_response(_: Request, error: MarketError) -> Response[ErrorBody]:
-    return _json(ErrorBody(error.status, error.code, error.message, error.field, error.details))
+    return _json(ErrorBody(error.status, error.code, error.message, error.field, error.details), error.headers)
 
 
 def http_error_to_response(request: Request, error: HTTPException) -> Response[ErrorBody]:
@@ -119,6 +122,8 @@ def _validation_body(error: ValidationException) -> ErrorBody:
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
     field, raw = first.get("key") or None, str(first.get("message", ""))
     message = f"字段 {field} 的值不正确" if field else "请求数据格式不正确"
+    if field == "data":  # the body as a whole, e.g. none at all where a JSON object is expected
+        field, message = None, "请求内容须为 JSON 对象"
     for pattern, template in SHAPE_PROBLEMS:
         if found := pattern.search(raw):
             field = found.group(1)

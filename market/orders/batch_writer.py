@@ -189,7 +189,7 @@ def _order_from(draft: PostRequest, residents: dict, categories: dict[str, str],
     if draft.account_id not in residents:
         raise Forbidden("请先完善居民信息")
     if data.category not in categories:
-        raise InvalidInput("请选择服务类别", field="category")
+        raise InvalidInput("没有这个服务类别，请从列表中选择", field="category")
     if unknown := sorted(set(data.skills) - skills):
         raise InvalidInput(f"未知的技能：{'、'.join(unknown)}", field="skills")
     if data.grid_id is not None and data.grid_id not in grids:

@@ -73,7 +73,7 @@ def check_draft(data: OrderCreate, budget_cap_yuan: int) -> int | None:
 async def _check_taxonomy(session: AsyncSession, category: str, skills: list[str]) -> None:
     found = await session.get(Category, category)
     if found is None or not found.is_active:
-        raise InvalidInput("请选择服务类别", field="category")
+        raise InvalidInput("没有这个服务类别，请从列表中选择", field="category")
     known = set((await session.scalars(select(Skill.code).where(Skill.code.in_(skills or ["-"])))).all())
     if unknown := sorted(set(skills) - known):
         raise InvalidInput(f"未知的技能：{'、'.join(unknown)}", field="skills")

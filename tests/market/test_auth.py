@@ -85,7 +85,7 @@ async def test_login_is_limited_per_account(client: AsyncTestClient, world: Worl
         wrong = await client.post("/api/auth/login", json={"login": target, "password": "wrong-password"})
         assert wrong.status_code == 401 and wrong.json()["message"] == "账号或密码错误"
     blocked = await client.post("/api/auth/login", json={"login": target, "password": PASSWORD})
-    assert blocked.status_code == 429
+    assert blocked.status_code == 429 and blocked.headers["retry-after"] == "900"
     other = await client.post("/api/auth/login", json={"login": world.login_of(world.member), "password": PASSWORD})
     assert other.status_code == 200  # another account from the same client is not blocked yet
     clock.advance(timedelta(minutes=16))
