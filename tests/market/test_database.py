@@ -48,7 +48,8 @@ async def test_a_read_transaction_does_not_block_writers(database: Database) -> 
     try:
         async with database.transaction(write=False) as session:
             await session.execute(text("SELECT count(*) FROM areas"))
-            other.execute("BEGIN IMMEDIATE")
+            other.execute("BEGIN IMMEDIATE")  # would raise "database is locked" if the reader held the lock
+            assert other.in_transaction
             other.execute("ROLLBACK")
     finally:
         other.close()
