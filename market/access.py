@@ -11,8 +11,9 @@ from sqlalchemy import ColumnElement, false, or_
 from market.errors import Forbidden, NotAuthenticated
 from market.vocab import Role
 
-STAFF = (Role.DISPATCHER, Role.AUDITOR, Role.ADMIN)
 EVERYONE = tuple(Role)
+DISPATCHERS = (Role.DISPATCHER, Role.ADMIN)  # who run an area's orders
+SERVERS = (Role.MEMBER, Role.UNIT_ADMIN)  # who serve orders
 
 
 @dataclass(frozen=True)

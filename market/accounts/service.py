@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
-from market.accounts.admins import MIN_PASSWORD_LENGTH, USERNAME
+from market.accounts.admins import check_new_login
 from market.accounts.passwords import hash_password
 from market.accounts.phones import mask_phone
 from market.auth.service import revoke_all_sessions
-from market.errors import Conflict, InvalidInput, NotFound
+from market.errors import InvalidInput, NotFound
 from market.examples import example_body
 from market.models import Account, Area, RoleGrant, Unit
 from market.vocab import Role
@@ -42,14 +42,9 @@ class AccountRead(msgspec.Struct):
 
 
 async def create_staff(session: AsyncSession, data: StaffCreate, now: datetime) -> AccountRead:
-    if not USERNAME.match(data.username):
-        raise InvalidInput("用户名须以小写字母开头，3–40 位小写字母、数字或 _ . -", field="username")
-    if len(data.password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 位", field="password")
+    await check_new_login(session, data.username, data.password)
     if not data.display_name.strip():
         raise InvalidInput("请填写姓名", field="display_name")
-    if await session.scalar(select(Account.id).where(Account.username == data.username)) is not None:
-        raise Conflict(f"用户名 {data.username} 已存在", field="username")
     account = Account(username=data.username, display_name=data.display_name.strip(), is_active=True, created_at=now,
                       password_hash=await asyncio.to_thread(hash_password, data.password))
     session.add(account)

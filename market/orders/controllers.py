@@ -17,7 +17,7 @@ from litestar.params import (
 )
 from litestar.response import File
 
-from market.access import EVERYONE, policy
+from market.access import DISPATCHERS, EVERYONE, SERVERS, policy
 from market.dependencies import AppClock, AppSettings, Caller, DbSession, OrderIntake
 from market.examples import example_body
 from market.orders import offers, posting, queries, reveal, review, work
@@ -37,8 +37,6 @@ from market.orders.schemas import (
 )
 from market.vocab import Role
 
-STAFF_DISPATCH = (Role.DISPATCHER, Role.ADMIN)
-SERVERS = (Role.MEMBER, Role.UNIT_ADMIN)
 PHOTO_UPLOAD_LIMIT = 25 * 1024 * 1024
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False,
                                                  description="重试同一请求时带上相同的值，只会生成一个订单")]
@@ -75,7 +73,7 @@ class OrderController(Controller):
         posting.check_draft(data, settings.wish_budget_cap_yuan)
         return {"ok": True}
 
-    @post("/problems", opt=policy(*STAFF_DISPATCH), summary="登记诉求（网格巡查、电话、12345）；重试时返回首次生成的订单")
+    @post("/problems", opt=policy(*DISPATCHERS), summary="登记诉求（网格巡查、电话、12345）；重试时返回首次生成的订单")
     async def post_problem(self, data: ProblemCreateBody, session: DbSession, actor: Caller, clock: AppClock,
                            idempotency_key: IdempotencyKey = None) -> OrderDetail:
         order, _ = await posting.post_problem(session, actor, data, idempotency_key, clock.now())
@@ -97,26 +95,26 @@ class OrderController(Controller):
     async def read_order(self, order_id: FromPath[int], session: DbSession, actor: Caller) -> OrderDetail:
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/approve", opt=policy(*STAFF_DISPATCH), status_code=200, summary="审核通过并分类")
+    @post("/{order_id:int}/approve", opt=policy(*DISPATCHERS), status_code=200, summary="审核通过并分类")
     async def approve(self, order_id: FromPath[int], data: ApproveBody, session: DbSession, actor: Caller,
                       clock: AppClock) -> OrderDetail:
         await review.approve(session, actor, order_id, data, clock.now())
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/reject", opt=policy(*STAFF_DISPATCH), status_code=200, summary="驳回（居民可见原因）")
+    @post("/{order_id:int}/reject", opt=policy(*DISPATCHERS), status_code=200, summary="驳回（居民可见原因）")
     async def reject(self, order_id: FromPath[int], data: ReasonBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> OrderDetail:
         await review.reject(session, actor, order_id, data.reason, clock.now())
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/cancel", opt=policy(Role.RESIDENT, *STAFF_DISPATCH), status_code=200,
+    @post("/{order_id:int}/cancel", opt=policy(Role.RESIDENT, *DISPATCHERS), status_code=200,
           summary="撤销（接单前）")
     async def cancel(self, order_id: FromPath[int], data: ReasonBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> OrderDetail:
         await review.cancel(session, actor, order_id, data.reason, clock.now())
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/offers", opt=policy(*STAFF_DISPATCH), summary="人工派单给党员或单位")
+    @post("/{order_id:int}/offers", opt=policy(*DISPATCHERS), summary="人工派单给党员或单位")
     async def offer(self, order_id: FromPath[int], data: OfferCreateBody, session: DbSession, actor: Caller,
                     clock: AppClock) -> OrderDetail:
         await offers.offer_by_hand(session, actor, order_id, data, clock.now())
@@ -152,19 +150,19 @@ class OrderController(Controller):
         await review.rate(session, actor, order_id, data, clock.now())
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/rework", opt=policy(*STAFF_DISPATCH), status_code=200, summary="差评后返工")
+    @post("/{order_id:int}/rework", opt=policy(*DISPATCHERS), status_code=200, summary="差评后返工")
     async def rework(self, order_id: FromPath[int], data: NoteBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> OrderDetail:
         await review.rework(session, actor, order_id, data.note, clock.now())
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/close", opt=policy(*STAFF_DISPATCH), status_code=200, summary="销号")
+    @post("/{order_id:int}/close", opt=policy(*DISPATCHERS), status_code=200, summary="销号")
     async def close(self, order_id: FromPath[int], data: NoteBody, session: DbSession, actor: Caller,
                     clock: AppClock) -> OrderDetail:
         await review.close(session, actor, order_id, data.note, clock.now())
         return await queries.read_order(session, actor, order_id)
 
-    @post("/{order_id:int}/reveal", opt=policy(*STAFF_DISPATCH), status_code=200, summary="查看完整联系方式（留痕）")
+    @post("/{order_id:int}/reveal", opt=policy(*DISPATCHERS), status_code=200, summary="查看完整联系方式（留痕）")
     async def reveal(self, order_id: FromPath[int], data: RevealBody, session: DbSession, actor: Caller,
                      clock: AppClock) -> RevealRead:
         return await reveal.reveal_contact(session, actor, order_id, data, clock.now())

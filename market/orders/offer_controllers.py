@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 
-from market.access import policy
+from market.access import DISPATCHERS, SERVERS, policy
 from market.dependencies import AppClock, Caller, DbSession
 from market.orders import offers, queries
 from market.orders.schemas import (
@@ -15,8 +15,6 @@ from market.orders.schemas import (
     UnitAcceptBody,
 )
 from market.vocab import Role
-
-SERVERS = (Role.MEMBER, Role.UNIT_ADMIN)
 
 
 class OfferController(Controller):
@@ -51,7 +49,7 @@ class OfferController(Controller):
         order = await offers.accept_for_unit(session, actor, offer_id, data.member_id, clock.now())
         return await queries.read_order(session, actor, order.id)
 
-    @post("/{offer_id:int}/withdraw", opt=policy(Role.DISPATCHER, Role.ADMIN), status_code=200, summary="撤回派单")
+    @post("/{offer_id:int}/withdraw", opt=policy(*DISPATCHERS), status_code=200, summary="撤回派单")
     async def withdraw(self, offer_id: FromPath[int], session: DbSession, actor: Caller, clock: AppClock) -> OrderDetail:
         order = await offers.withdraw_offer(session, actor, offer_id, clock.now())
         return await queries.read_order(session, actor, order.id)

@@ -12,7 +12,7 @@ from market.access import Actor
 from market.errors import Conflict, Forbidden, InvalidInput, NotFound
 from market.models import Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.orders import capacity, lifecycle
-from market.orders.parties import order_for, visible_order
+from market.orders.parties import take_order, visible_order
 from market.orders.schemas import OfferCreate
 from market.vocab import (
     LIVE_OFFER_STATUSES,
@@ -29,8 +29,7 @@ async def offer_by_hand(session: AsyncSession, actor: Actor, order_id: int, data
                         now: datetime) -> Offer:
     if (data.member_id is None) == (data.unit_id is None):
         raise InvalidInput("请指定一位党员或一个单位", field="member_id")
-    await order_for(session, actor, order_id, "offer")
-    order = await lifecycle.lock(session, order_id, "offer", now)
+    order = await take_order(session, actor, order_id, "offer", now)
     slot = await _free_slot(session, order)
     if data.member_id is not None:
         await _check_member_may_serve(session, order, data.member_id)
@@ -95,8 +94,7 @@ async def withdraw_offer(session: AsyncSession, actor: Actor, offer_id: int, now
     offer = await session.get(Offer, offer_id)
     if offer is None:
         raise NotFound("派单不存在")
-    await order_for(session, actor, offer.order_id, "withdraw")
-    order = await lifecycle.lock(session, offer.order_id, "withdraw", now)
+    order = await take_order(session, actor, offer.order_id, "withdraw", now)
     await _end_offer(session, offer, OfferStatus.WITHDRAWN, now, None)
     await _finish_answer(session, actor, order, "withdraw", now, "撤回派单")
     return order
@@ -104,8 +102,7 @@ async def withdraw_offer(session: AsyncSession, actor: Actor, offer_id: int, now
 
 async def claim_order(session: AsyncSession, actor: Actor, order_id: int, now: datetime) -> Order:
     """抢单: take a free slot of a claimable order from the member's board, within capacity."""
-    await order_for(session, actor, order_id, "claim")
-    order = await lifecycle.lock(session, order_id, "claim", now)
+    order = await take_order(session, actor, order_id, "claim", now)
     if not order.claimable:
         raise lifecycle.conflict(order_id, order.status, "claim")
     await _check_member_may_serve(session, order, actor.account_id)

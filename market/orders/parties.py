@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.access import Actor
 from market.errors import Forbidden, NotFound
 from market.models import Area, MemberProfile, Offer, Order
+from market.orders import lifecycle
 from market.orders.lifecycle import Party, rule
 from market.vocab import OfferStatus, OrderStatus, Role
 
@@ -46,9 +49,15 @@ async def standing(session: AsyncSession, actor: Actor, order: Order) -> Standin
     # Whatever its status now: a member who saw it on their board and lost the race hears 409, not 404.
     if not parties and order.claimable and await _on_board_of(session, actor, order, path):
         parties.add(Party.CLAIMANT)
-    serving = any(o.status == OfferStatus.ACCEPTED for o in mine) and order.status in (
-        OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
-    return Standing(frozenset(parties), Party.REQUESTER in parties or serving)
+    return Standing(frozenset(parties), sees_contact(actor, order, offers))
+
+
+def sees_contact(actor: Actor, order: Order, offers: Sequence[Offer]) -> bool:
+    """The resident, and whoever serves the order while it is live, see its phone and address in full."""
+    serving = order.status in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS) and any(
+        o.order_id == order.id and o.status == OfferStatus.ACCEPTED
+        and (o.member_id == actor.account_id or o.unit_id in actor.unit_ids()) for o in offers)
+    return order.requester_id == actor.account_id or serving
 
 
 async def _on_board_of(session: AsyncSession, actor: Actor, order: Order, path: str) -> bool:
@@ -76,3 +85,9 @@ async def order_for(session: AsyncSession, actor: Actor, order_id: int, action: 
     if not found.parties & rule(action).parties:
         raise Forbidden("没有权限执行该操作")
     return order
+
+
+async def take_order(session: AsyncSession, actor: Actor, order_id: int, action: str, now: datetime) -> Order:
+    """The order locked for `action`: 404 if the caller may not see it, 403 if not theirs to act, 409 if too late."""
+    await order_for(session, actor, order_id, action)
+    return await lifecycle.lock(session, order_id, action, now)

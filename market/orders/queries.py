@@ -24,7 +24,7 @@ from market.models import (
     Unit,
 )
 from market.orders.masking import shown_address, shown_phone
-from market.orders.parties import BOARD_STATUSES, Standing, visible_order
+from market.orders.parties import BOARD_STATUSES, Standing, sees_contact, visible_order
 from market.orders.schemas import (
     AssigneeRead,
     EventRead,
@@ -152,9 +152,7 @@ async def read_many(session: AsyncSession, actor: Actor, orders: Sequence[Order]
 def _sees_contact(actor: Actor, order: Order, offers: Sequence[Offer], standings: dict[int, Standing] | None) -> bool:
     if standings and order.id in standings:
         return standings[order.id].sees_contact
-    serving = order.status in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS) and any(
-        o.order_id == order.id and o.member_id == actor.account_id and o.status == OfferStatus.ACCEPTED for o in offers)
-    return order.requester_id == actor.account_id or serving
+    return sees_contact(actor, order, offers)
 
 
 def order_read(order: Order, categories: dict[str, str], offers: list[Offer], accounts: dict[int, Account],

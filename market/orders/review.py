@@ -11,7 +11,7 @@ from market.access import Actor
 from market.errors import Conflict
 from market.models import Offer, Order, Rating, SlaPolicy
 from market.orders import capacity, lifecycle
-from market.orders.parties import order_for
+from market.orders.parties import take_order
 from market.orders.schemas import ApproveRequest, RateRequest
 from market.vocab import LIVE_OFFER_STATUSES, OfferStatus, OrderStatus, Triage
 
@@ -20,8 +20,7 @@ DISPUTED_STARS = 2
 
 
 async def approve(session: AsyncSession, actor: Actor, order_id: int, data: ApproveRequest, now: datetime) -> Order:
-    await order_for(session, actor, order_id, "approve")
-    order = await lifecycle.lock(session, order_id, "approve", now)
+    order = await take_order(session, actor, order_id, "approve", now)
     sla = await session.get(SlaPolicy, (order.kind, data.triage))
     if sla is None:
         raise Conflict("缺少该类订单的时限规则，请联系管理员", field="triage")
@@ -35,16 +34,14 @@ async def approve(session: AsyncSession, actor: Actor, order_id: int, data: Appr
 
 
 async def reject(session: AsyncSession, actor: Actor, order_id: int, reason: str, now: datetime) -> Order:
-    await order_for(session, actor, order_id, "reject")
-    order = await lifecycle.lock(session, order_id, "reject", now)
+    order = await take_order(session, actor, order_id, "reject", now)
     await lifecycle.finish(session, order, "reject", OrderStatus.REJECTED, actor.account_id, now, reason)
     return order
 
 
 async def cancel(session: AsyncSession, actor: Actor, order_id: int, reason: str, now: datetime) -> Order:
     """Before anyone accepts: the order is withdrawn with every offer it still has out."""
-    await order_for(session, actor, order_id, "cancel")
-    order = await lifecycle.lock(session, order_id, "cancel", now)
+    order = await take_order(session, actor, order_id, "cancel", now)
     live = (await session.scalars(select(Offer).where(Offer.order_id == order_id,
                                                       Offer.status.in_(LIVE_OFFER_STATUSES)))).all()
     await session.execute(update(Offer).where(Offer.id.in_([o.id for o in live] or [-1]))
@@ -58,8 +55,7 @@ async def cancel(session: AsyncSession, actor: Actor, order_id: int, reason: str
 async def rate(session: AsyncSession, actor: Actor, order_id: int, data: RateRequest, now: datetime) -> Order:
     """The resident confirms and rates; a low rating reopens the order instead."""
     action = "dispute" if data.stars <= DISPUTED_STARS else "confirm"
-    await order_for(session, actor, order_id, action)
-    order = await lifecycle.lock(session, order_id, action, now)
+    order = await take_order(session, actor, order_id, action, now)
     # After rework the resident rates again; the earlier rating stays in the order's events.
     rating = await session.scalar(select(Rating).where(Rating.order_id == order.id))
     if rating is None:
@@ -74,8 +70,7 @@ async def rate(session: AsyncSession, actor: Actor, order_id: int, data: RateReq
 
 async def rework(session: AsyncSession, actor: Actor, order_id: int, note: str, now: datetime) -> Order:
     """After a dispute, the same assignees take the order up again."""
-    await order_for(session, actor, order_id, "rework")
-    order = await lifecycle.lock(session, order_id, "rework", now)
+    order = await take_order(session, actor, order_id, "rework", now)
     assignees = (await session.scalars(select(Offer.member_id).where(
         Offer.order_id == order_id, Offer.status == OfferStatus.ACCEPTED, Offer.member_id.is_not(None)))).all()
     for member_id in assignees:
@@ -85,7 +80,6 @@ async def rework(session: AsyncSession, actor: Actor, order_id: int, note: str, 
 
 
 async def close(session: AsyncSession, actor: Actor, order_id: int, note: str, now: datetime) -> Order:
-    await order_for(session, actor, order_id, "close")
-    order = await lifecycle.lock(session, order_id, "close", now)
+    order = await take_order(session, actor, order_id, "close", now)
     await lifecycle.finish(session, order, "close", OrderStatus.CLOSED, actor.account_id, now, note or "销号")
     return order

@@ -11,20 +11,18 @@ from market.access import Actor
 from market.errors import InvalidInput
 from market.models import Offer, Order, OrderPhoto
 from market.orders import capacity, lifecycle, photos
-from market.orders.parties import order_for
+from market.orders.parties import take_order
 from market.vocab import OfferStatus, OrderStatus
 
 
 async def start(session: AsyncSession, actor: Actor, order_id: int, now: datetime) -> Order:
-    await order_for(session, actor, order_id, "start")
-    order = await lifecycle.lock(session, order_id, "start", now)
+    order = await take_order(session, actor, order_id, "start", now)
     await lifecycle.finish(session, order, "start", OrderStatus.IN_PROGRESS, actor.account_id, now, "开始服务")
     return order
 
 
 async def add_progress(session: AsyncSession, actor: Actor, order_id: int, note: str, now: datetime) -> Order:
-    await order_for(session, actor, order_id, "progress")
-    order = await lifecycle.lock(session, order_id, "progress", now)
+    order = await take_order(session, actor, order_id, "progress", now)
     await lifecycle.finish(session, order, "progress", OrderStatus.IN_PROGRESS, actor.account_id, now, note)
     return order
 
@@ -35,8 +33,7 @@ async def complete(session: AsyncSession, actor: Actor, order_id: int, note: str
     if not note.strip():
         raise InvalidInput("请填写办结说明", field="note")
     photos.check_photos(photo_bytes)
-    await order_for(session, actor, order_id, "complete")
-    order = await lifecycle.lock(session, order_id, "complete", now)
+    order = await take_order(session, actor, order_id, "complete", now)
     assignees = (await session.scalars(select(Offer.member_id).where(
         Offer.order_id == order_id, Offer.status == OfferStatus.ACCEPTED))).all()
     await capacity.release(session, assignees)
