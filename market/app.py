@@ -75,7 +75,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "session": Provide(provide_session),
             "actor": Provide(provide_actor, sync_to_thread=False),
             "actors": Provide(provide_actors, sync_to_thread=False),
-            "intake": Provide(provide_intake, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(title="社区点单 Community Market API", version=__version__,
@@ -91,10 +90,6 @@ def provide_database(state: State) -> Database:
 
 def provide_actors(state: State) -> ActorCache:
     return state.actors
-
-
-def provide_intake(state: State) -> Intake:
-    return state.intake
 
 
 def provide_actor(request: Request) -> Actor:

@@ -9,7 +9,6 @@ from market.access import Actor
 from market.auth.requests import ActorCache
 from market.clock import Clock
 from market.database import Database
-from market.orders.intake import Intake
 from market.settings import Settings
 
 # Each alias is provided by create_app under the parameter name shown.
@@ -18,5 +17,4 @@ Caller = NamedDependency[Actor]  # actor: the signed-in account (protected route
 AppClock = NamedDependency[Clock]  # clock
 AppSettings = NamedDependency[Settings]  # settings
 AppDatabase = NamedDependency[Database]  # database: for work that needs its own transactions
-OrderIntake = NamedDependency[Intake]  # intake: residents' posts, written in batches
 Actors = NamedDependency[ActorCache]  # actors: who was recently seen calling, forgotten on logout

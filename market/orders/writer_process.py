@@ -2,7 +2,7 @@
 
 The web process sends each batch as msgpack bytes the moment it is gathered, without waiting for the
 answers to the one before (a few batches may be in flight); the child writes everything waiting in its
-pipe in one transaction and answers each batch in order; a thread of the web process reads the answers.
+pipe in one transaction and answers each batch in order; the web process's event loop reads the answers.
 If the child dies, the batches in flight are answered with an internal error (the web process cannot
 know whether they committed) and the next batch starts a new child.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import threading
 from collections import deque
 from multiprocessing.connection import Connection
 
@@ -39,57 +38,64 @@ class ProcessWriter:
         self._decode = msgspec.msgpack.Decoder(list[PostAnswer]).decode
         self._pipe: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
-        self.reader: threading.Thread | None = None
-        self._in_flight: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[list[PostAnswer]]]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._in_flight: deque[asyncio.Future[list[PostAnswer]]] = deque()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     async def write(self, batch: Batch) -> list[PostAnswer]:
         async with self._slots:
             if self._pipe is None:
-                self._start()
-            assert self._pipe is not None
-            loop = asyncio.get_running_loop()
-            answer: asyncio.Future[list[PostAnswer]] = loop.create_future()
-            self._in_flight.append((loop, answer))
+                self._start(asyncio.get_running_loop())
+            assert self._pipe is not None and self._loop is not None
+            answer: asyncio.Future[list[PostAnswer]] = self._loop.create_future()
+            self._in_flight.append(answer)
             try:
                 self._pipe.send_bytes(self._encode(batch))  # small, and the pipe holds MAX_IN_FLIGHT of them
             except OSError:
-                self._in_flight.remove((loop, answer))
+                self._in_flight.remove(answer)
                 self._stop()
                 raise WriterGone("the order writer process is gone") from None
             return await answer
 
-    def _start(self) -> None:
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         context = multiprocessing.get_context("spawn")
         self._pipe, child_end = context.Pipe()
         self._process = context.Process(target=serve_writes, args=(self.database_url, self.budget_cap_yuan, child_end),
                                         name="market-order-writer", daemon=True)
         self._process.start()
         child_end.close()
-        self.reader = threading.Thread(target=self._read_answers, args=(self._pipe,), name="order-intake-answers",
-                                       daemon=True)
-        self.reader.start()
+        # Answers are read by the event loop when the pipe is readable: no thread, no hand-over between threads.
+        self._loop = loop
+        loop.add_reader(self._pipe.fileno(), self._read_answers, self._pipe)
 
     def _read_answers(self, pipe: Connection) -> None:
         """Answers come back in the order the batches went out."""
-        while True:
-            try:
-                raw = pipe.recv_bytes()
-            except (EOFError, OSError):
-                break
-            loop, answer = self._in_flight.popleft()
-            loop.call_soon_threadsafe(_settle, answer, self._decode(raw))
+        try:
+            while pipe.poll(0):
+                self._settle(self._decode(pipe.recv_bytes()))
+        except (EOFError, OSError):
+            self._lose(pipe)
+
+    def _settle(self, answers: list[PostAnswer]) -> None:
+        answer = self._in_flight.popleft()
+        if not answer.done():
+            answer.set_result(answers)
+
+    def _lose(self, pipe: Connection) -> None:
         if self._pipe is pipe:
             log.error("the order writer process died; the next batch starts another")
-            self._pipe = None
+            self._stop()
         while self._in_flight:
-            loop, answer = self._in_flight.popleft()
-            loop.call_soon_threadsafe(_fail, answer, WriterGone("the order writer process died"))
+            answer = self._in_flight.popleft()
+            if not answer.done():
+                answer.set_exception(WriterGone("the order writer process died"))
 
     def _stop(self) -> None:
         pipe, process = self._pipe, self._process
         self._pipe, self._process = None, None
         if pipe is not None:
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.remove_reader(pipe.fileno())
             pipe.close()
         if process is not None:
             process.join(STOP_TIMEOUT_S)
@@ -106,16 +112,6 @@ class ProcessWriter:
 
     def close(self) -> None:
         self._stop()
-
-
-def _settle(answer: asyncio.Future[list[PostAnswer]], answers: list[PostAnswer]) -> None:
-    if not answer.done():
-        answer.set_result(answers)
-
-
-def _fail(answer: asyncio.Future[list[PostAnswer]], error: Exception) -> None:
-    if not answer.done():
-        answer.set_exception(error)
 
 
 def serve_writes(database_url: str, budget_cap_yuan: int, pipe: Connection) -> None:

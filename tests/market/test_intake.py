@@ -45,6 +45,5 @@ async def test_a_batch_in_flight_when_the_child_dies_fails_cleanly_and_the_next_
         # The web process cannot know whether that batch committed, so it does not guess: a clean 500,
         # and the client retries with its Idempotency-Key, here on a new child.
         assert lost.status_code == 500 and lost.json()["code"] == "internal_error"
-        writer.reader.join(10)
         again = await client.post("/api/orders", json=WISH, headers=keyed)
         assert again.status_code == 201
