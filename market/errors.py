@@ -117,6 +117,17 @@ SHAPE_PROBLEMS = [
 ]
 
 
+# msgspec's words for a value out of its bounds; the field is the one the problem names.
+VALUE_PROBLEMS = [
+    (re.compile(r"Expected `str` of length >= (\d+)"), "{field} 至少 {n} 个字符"),
+    (re.compile(r"Expected `str` of length <= (\d+)"), "{field} 最多 {n} 个字符"),
+    (re.compile(r"Expected `(?:int|float)` >= (-?[\d.]+)"), "{field} 不能小于 {n}"),
+    (re.compile(r"Expected `(?:int|float)` <= (-?[\d.]+)"), "{field} 不能大于 {n}"),
+    (re.compile(r"Expected `array` of length <= (\d+)"), "{field} 最多 {n} 项"),
+    (re.compile(r"Invalid enum value"), "{field} 不是可选的值"),
+]
+
+
 def _validation_body(error: ValidationException) -> ErrorBody:
     problems = error.extra if isinstance(error.extra, list) else []
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
@@ -124,6 +135,10 @@ def _validation_body(error: ValidationException) -> ErrorBody:
     message = f"字段 {field} 的值不正确" if field else "请求数据格式不正确"
     if field == "data":  # the body as a whole, e.g. none at all where a JSON object is expected
         field, message = None, "请求内容须为 JSON 对象"
+    for value_pattern, value_template in VALUE_PROBLEMS if field else []:
+        if found := value_pattern.search(raw):
+            message = value_template.format(field=field, n=found.group(1) if found.groups() else "")
+            break
     for pattern, template in SHAPE_PROBLEMS:
         if found := pattern.search(raw):
             field = found.group(1)

@@ -17,7 +17,7 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             digits = digits[len(prefix):]
     if not MOBILE.match(digits):
-        raise InvalidInput("请输入 11 位手机号码", field=field)
+        raise InvalidInput("请输入有效的 11 位手机号码（1 开头，第二位为 3–9）", field=field)
     return digits
 
 

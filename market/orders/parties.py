@@ -80,9 +80,15 @@ async def visible_order(session: AsyncSession, actor: Actor, order_id: int) -> t
 
 
 async def order_for(session: AsyncSession, actor: Actor, order_id: int, action: str) -> Order:
-    """The order, if the caller may see it (else 404) and may take `action` on it (else 403)."""
+    """The order, if the caller may see it (else 404) and may take `action` on it (else 403).
+
+    A caller who sees the order learns nothing new from its state, so an action its state no longer
+    allows is a 409 naming that state, whoever asks (a member claiming an order they already hold).
+    """
     order, found = await visible_order(session, actor, order_id)
     if not found.parties & rule(action).parties:
+        if order.status not in rule(action).sources:
+            raise lifecycle.conflict(order_id, order.status, action)
         raise Forbidden("没有权限执行该操作")
     return order
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from collections.abc import AsyncIterator
 
 import msgspec
@@ -15,7 +17,8 @@ from market.errors import EXCEPTION_HANDLERS, Conflict
 
 class Probe(msgspec.Struct, forbid_unknown_fields=True):
     phone: str
-    urgency: int
+    urgency: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    password: Annotated[str, msgspec.Meta(min_length=8)] = "long enough"
 
 
 @post("/probe")
@@ -44,6 +47,9 @@ async def client() -> AsyncIterator[AsyncTestClient]:
     ('{"phone": "1", "urgency": "high"}', "urgency", "字段 urgency 的值不正确"),
     ('{"phone": "1"}', "urgency", "缺少必填字段 urgency"),
     ('{"phone": "1", "urgency": 1, "admin": true}', "admin", "不允许的字段 admin"),
+    ('{"phone": "1", "urgency": 6}', "urgency", "urgency 不能大于 5"),
+    ('{"phone": "1", "urgency": 0}', "urgency", "urgency 不能小于 1"),
+    ('{"phone": "1", "urgency": 1, "password": "short"}', "password", "password 至少 8 个字符"),
 ])
 async def test_a_bad_body_names_the_field_in_chinese(client: AsyncTestClient, body: str, field: str,
                                                      message: str) -> None:

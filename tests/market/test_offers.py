@@ -90,6 +90,8 @@ async def test_the_board_lists_claimable_orders_of_the_members_community_and_cat
     claimed = await flows.call("POST", f"/api/orders/{claimable.order_id}/claim", world.second_member)
     assert claimed["status"] == "accepted"
     assert (await flows.call("GET", "/api/board", world.member))["items"] == []
+    again = await client.post(f"/api/orders/{claimable.order_id}/claim", headers=flows.headers[world.second_member])
+    assert again.status_code == 409 and again.json()["details"]["current_state"] == "accepted"
 
 
 async def test_a_member_sees_why_an_offer_came_to_them(client: AsyncTestClient, world: World,
