@@ -16,10 +16,16 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
+# This script is named like the package it measures; its own folder must not shadow that package.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
+import numpy as np  # noqa: E402 - after the path fix above
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 

@@ -8,6 +8,7 @@ held too few eligible candidates (or a tie at the edge) asks again with a larger
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,9 +17,9 @@ from scipy.spatial import cKDTree
 from matching.arrays import Columns
 from matching.problem import Problem
 
-FIRST_K_SLACK = 16
-# Bounds the memory of one k-nearest query: rows × k distances and indices.
-MAX_QUERY_CELLS = 4_000_000
+FIRST_K_SLACK = 24
+# Pairs examined in one pass: small enough that its arrays stay in the CPU cache (measured fastest).
+MAX_QUERY_CELLS = 250_000
 
 
 @dataclass(frozen=True)
@@ -69,70 +70,97 @@ class Rules:
 
 def eligible_pairs(problem: Problem, cols: Columns) -> Pairs:
     rules = rules_of(problem, cols)
-    serving: dict[str, list[int]] = defaultdict(list)
-    for index, candidate in enumerate(problem.candidates):
-        if candidate.capacity >= 1:
-            for category in set(candidate.categories):
-                serving[category].append(index)
-    wanting: dict[str, list[int]] = defaultdict(list)
-    for index, order in enumerate(problem.orders):
-        wanting[order.category].append(index)
-    found = [_nearest_eligible(np.array(orders), np.array(serving[category]), rules, problem.nearest)
-             for category, orders in sorted(wanting.items()) if category in serving]
+    searches = [_Search.of(cols, orders, members, problem.nearest) for orders, members in _search_groups(problem, cols)]
+    done = np.zeros(cols.order_count, dtype=bool)
+    found = []
+    while searches:
+        for batch in _batches(searches, cols):
+            order, candidate, distance, complete_rows = _choose(batch, rules, problem.nearest)
+            found.append((order, candidate, distance))
+            done[complete_rows] = True
+        searches = [search.widened(search.pending[~done[search.pending]]) for search in searches]
+        searches = [search for search in searches if len(search.pending)]
     if not found:
         return _priced(problem, cols, *(np.zeros(0, dtype=dtype) for dtype in (np.int64, np.int64, np.float64)))
     return _priced(problem, cols, *(np.concatenate([f[n] for f in found]) for n in range(3)))
 
 
-def distance_between(cols: Columns, order: np.ndarray, candidate: np.ndarray) -> np.ndarray:
-    dx, dy = cols.order_x[order] - cols.candidate_x[candidate], cols.order_y[order] - cols.candidate_y[candidate]
-    return np.sqrt(dx * dx + dy * dy)
+@dataclass(frozen=True)
+class _Search:
+    """Orders still to answer, the candidates searched for them (as a k-d tree), and how many to ask for."""
+
+    pending: np.ndarray
+    members: np.ndarray
+    tree: cKDTree
+    bound: float
+    k: int
+
+    @classmethod
+    def of(cls, cols: Columns, orders: np.ndarray, members: np.ndarray, nearest: int) -> _Search:
+        # A little beyond the largest radius, so that rounding in the tree never hides a candidate at its edge.
+        bound = float(cols.radius[members].max()) * (1 + 1e-9) + 1e-6
+        tree = cKDTree(np.column_stack([cols.candidate_x[members], cols.candidate_y[members]]))
+        return cls(orders, members, tree, bound, min(len(members), nearest + FIRST_K_SLACK))
+
+    def widened(self, pending: np.ndarray) -> _Search:
+        return _Search(pending, self.members, self.tree, self.bound, min(len(self.members), self.k * 4))
 
 
-def _nearest_eligible(orders: np.ndarray, members: np.ndarray, rules: Rules,
-                      nearest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The `nearest` closest eligible candidates of each order, among `members` (who serve its category)."""
-    cols = rules.columns
-    tree = cKDTree(np.column_stack([cols.candidate_x[members], cols.candidate_y[members]]))
-    k = min(len(members), nearest * 2 + FIRST_K_SLACK)
-    chosen_orders, chosen_candidates, chosen_distances = [], [], []
-    pending = orders
-    while len(pending):
-        done = np.zeros(len(pending), dtype=bool)
-        step = max(1, MAX_QUERY_CELLS // k)
-        for start in range(0, len(pending), step):
-            rows = pending[start:start + step]
-            order, candidate, distance, complete = _query(tree, rows, members, rules, nearest, k)
-            chosen_orders.append(order)
-            chosen_candidates.append(candidate)
-            chosen_distances.append(distance)
-            done[start:start + step] = complete
-        pending = pending[~done]
-        k = min(len(members), k * 4)
-    return np.concatenate(chosen_orders), np.concatenate(chosen_candidates), np.concatenate(chosen_distances)
+@dataclass(frozen=True)
+class _Neighbours:
+    rows: np.ndarray  # order index per row
+    row: np.ndarray  # per pair: its row
+    candidate: np.ndarray  # per pair
+    farthest: np.ndarray  # per row: the tree distance of the k-th neighbour, inf if fewer came back
+    exhausted: np.ndarray  # per row: no candidate is left unseen
 
 
-def _query(tree: cKDTree, rows: np.ndarray, members: np.ndarray, rules: Rules, nearest: int,
-           k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The chosen pairs (and distances) of the rows whose answer is complete, and which rows are complete."""
-    cols = rules.columns
-    # A little beyond the largest radius, so that rounding in the tree never hides a candidate at its edge.
-    bound = float(cols.radius[members].max()) * (1 + 1e-9) + 1e-6
-    tree_distance, position = tree.query(np.column_stack([cols.order_x[rows], cols.order_y[rows]]), k=k,
-                                         distance_upper_bound=bound)
+def _batches(searches: list[_Search], cols: Columns) -> list[list[_Neighbours]]:
+    """Every pending order's k nearest, grouped so that one batch holds about MAX_QUERY_CELLS pairs."""
+    batches: list[list[_Neighbours]] = [[]]
+    cells = 0
+    for search in searches:
+        step = max(1, MAX_QUERY_CELLS // search.k)
+        for start in range(0, len(search.pending), step):
+            rows = search.pending[start:start + step]
+            if cells + len(rows) * search.k > MAX_QUERY_CELLS and batches[-1]:
+                batches.append([])
+                cells = 0
+            batches[-1].append(_query(search, rows, cols))
+            cells += len(rows) * search.k
+    return [batch for batch in batches if batch]
+
+
+def _query(search: _Search, rows: np.ndarray, cols: Columns) -> _Neighbours:
+    tree_distance, position = search.tree.query(np.column_stack([cols.order_x[rows], cols.order_y[rows]]),
+                                                k=search.k, distance_upper_bound=search.bound)
     position = position.reshape(len(rows), -1)
-    returned = position < len(members)
-    # Neighbours come nearest first, so the last column is each row's farthest (inf when the row ran out).
-    farthest = tree_distance.reshape(len(rows), -1)[:, -1]
-    exhausted = ~returned[:, -1] | (k >= len(members))
+    returned = position < len(search.members)
     row, column = np.nonzero(returned)
-    order, candidate = rows[row], members[position[row, column]]
+    # Neighbours come nearest first, so the last column is each row's farthest (inf when the row ran out).
+    return _Neighbours(rows, row, search.members[position[row, column]],
+                       tree_distance.reshape(len(rows), -1)[:, -1],
+                       ~returned[:, -1] | (search.k >= len(search.members)))
+
+
+def _choose(batch: list[_Neighbours], rules: Rules, nearest: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The chosen pairs (with distances) of the orders whose answer is complete, and those orders."""
+    cols = rules.columns
+    offsets = np.cumsum([0] + [len(n.rows) for n in batch[:-1]])
+    rows = np.concatenate([n.rows for n in batch])
+    row = np.concatenate([n.row + offset for n, offset in zip(batch, offsets, strict=True)])
+    candidate = np.concatenate([n.candidate for n in batch])
+    farthest = np.concatenate([n.farthest for n in batch])
+    exhausted = np.concatenate([n.exhausted for n in batch])
+    order = rows[row]
     distance = distance_between(cols, order, candidate)
 
     ok = rules.allow(order, candidate, distance)
     row, order, candidate, distance = row[ok], order[ok], candidate[ok], distance[ok]
-    ranked = np.lexsort((cols.candidate_rank[candidate], distance, row))
-    row, order, candidate, distance = row[ranked], order[ranked], candidate[ranked], distance[ranked]
+    if not _in_order(row, distance, cols.candidate_rank[candidate]):
+        ranked = np.lexsort((cols.candidate_rank[candidate], distance, row))
+        row, order, candidate, distance = row[ranked], order[ranked], candidate[ranked], distance[ranked]
     place = np.arange(len(row)) - np.searchsorted(row, row)  # 0 for each row's nearest
     count = np.bincount(row, minlength=len(rows))
     edge = np.full(len(rows), np.inf)
@@ -141,7 +169,56 @@ def _query(tree: cKDTree, rows: np.ndarray, members: np.ndarray, rules: Rules, n
     # Complete when nothing unseen could be eligible and nearer than (or as near as) the last one kept.
     complete = exhausted | ((count >= nearest) & (edge < farthest - 1e-3))
     keep = (place < nearest) & complete[row]
-    return order[keep], candidate[keep], distance[keep], complete
+    return order[keep], candidate[keep], distance[keep], rows[complete]
+
+
+def _in_order(row: np.ndarray, distance: np.ndarray, rank: np.ndarray) -> bool:
+    """The tree's order (by row, then its own distances) is already ours unless ties or rounding differ."""
+    same_row = row[1:] == row[:-1]
+    earlier = (distance[1:] < distance[:-1]) | ((distance[1:] == distance[:-1]) & (rank[1:] < rank[:-1]))
+    return not np.any(same_row & earlier) and not np.any(row[1:] < row[:-1])
+
+
+def _search_groups(problem: Problem, cols: Columns) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Orders and the candidates searched for them: those of the order's category with its rarest skill.
+
+    Searching only candidates who have the skill keeps the k nearest mostly eligible; otherwise an
+    order needing a rare skill would ask again and again for more neighbours.
+    """
+    has_category = _membership([c.categories for c in problem.candidates], sorted({o.category for o in problem.orders}))
+    skills = sorted({skill for order in problem.orders for skill in order.skills})
+    has_skill = _membership([c.skills for c in problem.candidates], skills)
+    holders = dict(zip(skills, has_skill.sum(axis=0).tolist(), strict=True))
+    wanting: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, order in enumerate(problem.orders):
+        rarest = min(order.skills, key=lambda skill: (holders[skill], skill), default="")
+        wanting[(order.category, rarest)].append(index)
+    category_column = {category: n for n, category in enumerate(sorted({o.category for o in problem.orders}))}
+    skill_column = {skill: n for n, skill in enumerate(skills)}
+    groups = []
+    for (category, skill), orders in sorted(wanting.items()):
+        serving = has_category[:, category_column[category]] & (cols.capacity >= 1)
+        if skill:
+            serving &= has_skill[:, skill_column[skill]]
+        if serving.any():
+            groups.append((np.array(orders, dtype=np.int64), np.flatnonzero(serving)))
+    return groups
+
+
+def _membership(lists: list[list[str]], names: list[str]) -> np.ndarray:
+    """A (len(lists), len(names)) boolean table: does list i hold name j."""
+    column = {name: n for n, name in enumerate(names)}
+    held = [(row, column[name]) for row, items in enumerate(lists) for name in items if name in column]
+    table = np.zeros((len(lists), len(names)), dtype=bool)
+    if held:
+        rows, columns = np.array(held, dtype=np.int64).T
+        table[rows, columns] = True
+    return table
+
+
+def distance_between(cols: Columns, order: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+    dx, dy = cols.order_x[order] - cols.candidate_x[candidate], cols.order_y[order] - cols.candidate_y[candidate]
+    return np.sqrt(dx * dx + dy * dy)
 
 
 def rules_of(problem: Problem, cols: Columns) -> Rules:
@@ -150,7 +227,8 @@ def rules_of(problem: Problem, cols: Columns) -> Rules:
     words = max(1, (len(wanted) + 63) // 64)
     counts = np.array([len(c.available) for c in problem.candidates], dtype=np.int64)
     widest = int(counts.max(initial=1))
-    flat = np.array([window for c in problem.candidates for window in c.available], dtype=np.int32).reshape(-1, 2)
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(c.available for c in problem.candidates)),
+                       dtype=np.int32, count=2 * int(counts.sum())).reshape(-1, 2)
     owner = np.repeat(np.arange(cols.candidate_count), counts)
     slot = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
     # Padding is the empty interval [0, 0), which overlaps nothing.
@@ -169,11 +247,12 @@ def rules_of(problem: Problem, cols: Columns) -> Rules:
 
 
 def _masks(skill_lists: list[list[str]], bit: dict[str, int], words: int) -> np.ndarray:
+    held = [(row, bit[skill]) for row, skills in enumerate(skill_lists) for skill in skills if skill in bit]
+    rows = np.array([row for row, _ in held], dtype=np.int64)
+    bits = np.array([b for _, b in held], dtype=np.int64)
     masks = np.zeros((len(skill_lists), words), dtype=np.uint64)
-    for row, skills in enumerate(skill_lists):
-        for skill in skills:
-            if skill in bit:
-                masks[row, bit[skill] // 64] |= np.uint64(1 << (bit[skill] % 64))
+    for b in np.unique(bits).tolist():  # one pass per distinct skill: a handful, not one per candidate
+        masks[rows[bits == b], b // 64] |= np.uint64(1 << (b % 64))
     return masks
 
 
