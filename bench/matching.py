@@ -25,7 +25,7 @@ from pathlib import Path
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
-import numpy as np  # noqa: E402 - after the path fix above
+import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -126,7 +126,8 @@ def plain_table(sizes: list[int], seeds: int) -> None:
 
 
 def team_table(sizes: list[int], seeds: int) -> None:
-    print(f"\nScarce cities with 10 % team orders (2–3 each): ours vs CP-SAT on the whole model ({CPSAT_SECONDS:.0f} s)")
+    print("\nScarce cities with 10 % team orders (2–3 each): "
+          f"ours vs CP-SAT on the whole model ({CPSAT_SECONDS:.0f} s)")
     print(f"{'orders':>7} {'seed':>4} {'bound':>11} {'ours':>11} {'ours s':>7} {'ours gap %':>10} {'CP-SAT':>11} "
           f"{'CP-SAT s':>8} {'CP-SAT gap %':>12} {'ours ≤ CP-SAT':>13}")
     for size in sizes:

@@ -39,8 +39,8 @@ def solve_part(cols: Columns, pairs: Pairs, free: np.ndarray, fixed: np.ndarray,
     kept = fixed & ~in_part
     held = np.bincount(pairs.candidate[kept], minlength=cols.candidate_count)
     fixed_cost = int(pairs.cost[kept].sum() + _fairness_of_counts(cols, held, np.zeros_like(held)).sum())
-    fixed_cost += int((cols.unserved_cost * (cols.headcount - np.bincount(pairs.order[kept], minlength=cols.order_count)))
-                      [~free].sum())
+    kept_served = np.bincount(pairs.order[kept], minlength=cols.order_count)
+    fixed_cost += int((cols.unserved_cost * (cols.headcount - kept_served))[~free].sum())
 
     model = cp_model.CpModel()
     part = np.flatnonzero(in_part)

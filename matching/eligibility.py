@@ -8,8 +8,8 @@ held too few eligible candidates (or a tie at the edge) asks again with a larger
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -60,8 +60,8 @@ class Rules:
         ok[rest] = ~np.any(self.order_skills[order[rest]] & ~self.candidate_skills[candidate[rest]], axis=1)
         rest = np.flatnonzero(ok)
         o, c = order[rest], candidate[rest]
-        ok[rest] = np.any((self.available_from[c] < cols.order_end[o, None]) & (self.available_to[c] > cols.order_start[o, None]),
-                          axis=1)
+        ok[rest] = np.any((self.available_from[c] < cols.order_end[o, None])
+                          & (self.available_to[c] > cols.order_start[o, None]), axis=1)
         if len(self.excluded):
             rest = np.flatnonzero(ok)
             ok[rest] = ~np.isin(order[rest] * cols.candidate_count + candidate[rest], self.excluded)
@@ -237,7 +237,8 @@ def rules_of(problem: Problem, cols: Columns) -> Rules:
     available_from[owner, slot], available_to[owner, slot] = flat[:, 0], flat[:, 1]
     ids = {candidate.id: index for index, candidate in enumerate(problem.candidates)}
     excluded = sorted({order_index * cols.candidate_count + ids[member]
-                       for order_index, order in enumerate(problem.orders) for member in order.exclude if member in ids})
+                       for order_index, order in enumerate(problem.orders)
+                       for member in order.exclude if member in ids})
     return Rules(
         order_skills=_masks([order.skills for order in problem.orders], bit, words),
         candidate_skills=_masks([candidate.skills for candidate in problem.candidates], bit, words),

@@ -7,7 +7,15 @@ import numpy as np
 from matching.arrays import Columns
 from matching.eligibility import Pairs
 from matching.problem import Problem
-from matching.result import Assignment, Reason, Result, SolverName, Stats, Terms, Unserved
+from matching.result import (
+    Assignment,
+    Reason,
+    Result,
+    SolverName,
+    Stats,
+    Terms,
+    Unserved,
+)
 
 
 def outcome(problem: Problem, cols: Columns, pairs: Pairs, chosen: np.ndarray, solver: SolverName,
@@ -28,7 +36,8 @@ def outcome(problem: Problem, cols: Columns, pairs: Pairs, chosen: np.ndarray, s
     return Result(status="optimal" if optimal else "feasible", objective=objective,
                   lower_bound=objective if optimal else lower_bound, assignments=assignments,
                   unserved=[item for _, item in unserved],
-                  stats=Stats(orders=cols.order_count, candidates=cols.candidate_count, pairs=len(pairs), solver=solver))
+                  stats=Stats(orders=cols.order_count, candidates=cols.candidate_count, pairs=len(pairs),
+                              solver=solver))
 
 
 def _fairness_terms(cols: Columns, order: np.ndarray, candidate: np.ndarray) -> np.ndarray:
