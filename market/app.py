@@ -30,6 +30,8 @@ from market.members.controllers import (
 )
 from market.meta import meta
 from market.orders.controllers import OrderController, open_board
+from market.dispatch.controllers import AreaDispatchController, RoundController
+from market.dispatch.runner import RoundSolver
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
@@ -39,7 +41,7 @@ from market.units.controllers import UnitController
 ROUTES = [
     health, meta, list_areas, create_area, AuthController, read_me, AccountController, revoke_grant,
     MemberController, community_members, unit_members, confirm_member, UnitController,
-    OrderController, OfferController, open_board,
+    OrderController, OfferController, open_board, AreaDispatchController, RoundController,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).
@@ -58,9 +60,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             if settings.intake_writer == "process" else None
         app.state.intake = Intake(app.state.database, clock, settings.wish_budget_cap_yuan, writer)
         app.state.intake.start()
+        app.state.solver = RoundSolver()
         try:
             yield
         finally:
+            app.state.solver.close()
             await app.state.intake.stop()
             await app.state.database.dispose()
 

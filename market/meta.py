@@ -18,8 +18,10 @@ from market.vocab import (
     OrderSource,
     OrderStatus,
     Role,
+    RoundStatus,
     Triage,
     UnitKind,
+    UnservedReason,
     VulnerableTag,
 )
 
@@ -42,5 +44,7 @@ async def meta(session: DbSession, settings: AppSettings) -> dict[str, Any]:
         "unit_kinds": UnitKind.choices(),
         "vulnerable_tags": VulnerableTag.choices(),
         "area_levels": AreaLevel.choices(),
+        "round_statuses": RoundStatus.choices(),
+        "unserved_reasons": UnservedReason.choices(),
         "wish_budget_cap_yuan": settings.wish_budget_cap_yuan,
     }

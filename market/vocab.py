@@ -110,6 +110,19 @@ class RegistrationStatus(Labelled):
     ENDED = "ended"
 
 
+class RoundStatus(Labelled):
+    PREVIEW = "preview"
+    COMMITTED = "committed"
+    FAILED = "failed"
+
+
+class UnservedReason(Labelled):
+    NO_ELIGIBLE_CANDIDATE = "no_eligible_candidate"
+    CAPACITY = "capacity"
+    TEAM_INCOMPLETE = "team_incomplete"
+    COST = "cost"
+
+
 LABELS: dict[str, dict[str, str]] = {
     "AreaLevel": {"city": "市", "district": "区", "street": "街道", "community": "社区", "grid": "网格"},
     "Role": {
@@ -165,6 +178,13 @@ LABELS: dict[str, dict[str, str]] = {
         "other": "其他原因",
     },
     "RegistrationStatus": {"pending": "待确认", "confirmed": "已确认", "ended": "已结束"},
+    "RoundStatus": {"preview": "预览（未派单）", "committed": "已派单", "failed": "失败"},
+    "UnservedReason": {
+        "no_eligible_candidate": "没有符合条件的党员",
+        "capacity": "符合条件的党员都已满额",
+        "team_incomplete": "凑不齐所需人数",
+        "cost": "本轮暂不派单更合适",
+    },
 }
 
 # Offers that still hold a slot of their order.

@@ -5,7 +5,7 @@ from market.models.areas import Area
 from market.models.auth import AuthSession, LoginFailure
 from market.models.base import Base
 from market.models.catalog import Category, Skill
-from market.models.dispatch import MatchRun
+from market.models.dispatch import DispatchWeights, MatchAssignment, MatchRun
 from market.models.jobs import JobRun
 from market.models.members import MemberProfile
 from market.models.orders import Offer, Order, OrderEvent, OrderPhoto, Rating
@@ -20,9 +20,11 @@ __all__ = [
     "AuthSession",
     "Base",
     "Category",
+    "DispatchWeights",
     "JobRun",
     "LedgerEntry",
     "LoginFailure",
+    "MatchAssignment",
     "MatchRun",
     "MemberProfile",
     "Offer",

@@ -45,6 +45,21 @@ async def offer_by_hand(session: AsyncSession, actor: Actor, order_id: int, data
     return offer
 
 
+async def offer_from_round(session: AsyncSession, actor: Actor, order_id: int, member_id: int, run_id: int,
+                           why: dict[str, int], accept_due_at: datetime, now: datetime) -> Offer:
+    """A round's assignment made an offer: the same checks as by hand, on whatever the order is now."""
+    order = await lifecycle.lock(session, order_id, "offer", now)
+    slot = await _free_slot(session, order)
+    await _check_member_may_serve(session, order, member_id)
+    await capacity.reserve(session, member_id)
+    offer = Offer(order_id=order.id, slot=slot, member_id=member_id, offered_by_id=actor.account_id,
+                  status=OfferStatus.OFFERED, accept_due_at=accept_due_at, offered_at=now, match_run_id=run_id,
+                  explanation=why)
+    await _insert(session, offer)
+    await lifecycle.finish(session, order, "offer", OrderStatus.OFFERED, actor.account_id, now, "社区派单（优化轮次）")
+    return offer
+
+
 async def accept_offer(session: AsyncSession, actor: Actor, offer_id: int, now: datetime) -> Order:
     offer = await _my_offer(session, actor, offer_id)
     if offer.member_id is None:

@@ -32,6 +32,7 @@ class Case:
     claimable: bool = False
     reopened: bool = False
     sees_phone: frozenset[str] = frozenset({"owner"})
+    needs_round: bool = False  # a dispatcher's preview round, for {run_id} and {assignment_id}
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -91,6 +92,20 @@ CASES = {
     "grant role": Case("POST", "/api/accounts/{second_member}/grants", "submitted", expect(403, admin=201),
                        body={"role": "auditor", "area_id": "{street}"}),
     "deactivate": Case("POST", "/api/accounts/{second_member}/deactivate", "submitted", expect(403, admin=200)),
+    "start round": Case("POST", "/api/areas/{community}/rounds", "open",
+                        expect(403, dispatcher=201, admin=201, other_dispatcher=404), body={"dry_run": True}),
+    "list rounds": Case("GET", "/api/areas/{community}/rounds", "open",
+                        expect(403, dispatcher=200, admin=200, auditor=200, other_dispatcher=404)),
+    "read round": Case("GET", "/api/rounds/{run_id}", "open",
+                       expect(403, dispatcher=200, admin=200, auditor=200, other_dispatcher=404), needs_round=True),
+    "commit round": Case("POST", "/api/rounds/{run_id}/commit", "open", expect(403, **STAFF_ONLY),
+                         body={"accept_within_minutes": 60},
+                         needs_round=True),
+    "override": Case("POST", "/api/rounds/{run_id}/assignments/{assignment_id}/override", "open",
+                     expect(403, **STAFF_ONLY), body={"member_id": "{second_member}"}, needs_round=True),
+    "set weights": Case("PUT", "/api/areas/{community}/dispatch-weights", "open", expect(403, **STAFF_ONLY),
+                        body={"distance_per_100m": 1, "fairness_per_order": 5, "outside_community": 0,
+                              "unserved_per_urgency": 10000, "unserved_per_waiting_hour": 0}),
 }
 
 
@@ -124,6 +139,10 @@ async def test_each_caller_gets_what_the_rules_say(name: str, client: AsyncTestC
                  "photo_id": made.photo_id or 0}
         if name == "unit accept":
             names["offer_id"] = await _unit_offer(flows, made)
+        if case.needs_round:
+            preview = await flows.call("POST", f"/api/areas/{world.community}/rounds", world.dispatcher,
+                                       json={"dry_run": True})
+            names["run_id"], names["assignment_id"] = preview["id"], preview["assignments"][0]["id"]
         url = case.url.format(**names)
         kwargs: dict = {"json": _fill(case.body, names)} if case.body else {}
         if case.multipart:

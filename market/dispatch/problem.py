@@ -1,0 +1,148 @@
+"""The one place that turns rows into an optimiser problem: an area's open orders and its members."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.models import Account, Area, MemberProfile, Offer, Order
+from market.vocab import LIVE_OFFER_STATUSES, AreaLevel, OfferStatus, OrderStatus
+from matching.problem import WEEK_MIN, Candidate, Problem, Weights
+from matching.problem import Order as ProblemOrder
+
+METRES_PER_DEGREE_LATITUDE = 110_540.0
+METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111_320.0
+# Who lost an order once (declined it, let it lapse) is not offered it again; nor is who holds it now.
+EXCLUDING_OFFERS = (OfferStatus.DECLINED, OfferStatus.EXPIRED, *LIVE_OFFER_STATUSES)
+
+
+@dataclass(frozen=True)
+class Plane:
+    """Latitude and longitude projected to metres around a centre: exact enough within a city."""
+
+    latitude: float
+    longitude: float
+
+    def metres(self, latitude: float, longitude: float) -> tuple[float, float]:
+        east = (longitude - self.longitude) * METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(
+            math.radians(self.latitude))
+        return round(east, 1), round((latitude - self.latitude) * METRES_PER_DEGREE_LATITUDE, 1)
+
+
+@dataclass
+class RoundInput:
+    problem: Problem
+    order_ids: dict[str, int] = field(default_factory=dict)  # problem id → order id
+    member_ids: dict[str, int] = field(default_factory=dict)  # problem id → member account id
+
+
+async def collect(session: AsyncSession, area: Area, weights: Weights, now: datetime, zone: ZoneInfo) -> RoundInput:
+    areas = {a.id: a for a in (await session.scalars(select(Area).where(Area.path.startswith(area.path)))).all()}
+    plane = Plane(*_centre(area, areas))
+    orders = await _problem_orders(session, areas, plane, now)
+    members = await _problem_members(session, areas, plane, now, zone)
+    problem = Problem(weights=weights, orders=[o for o, _ in orders], candidates=[c for c, _ in members])
+    return RoundInput(problem, {o.id: order_id for o, order_id in orders},
+                      {c.id: member_id for c, member_id in members})
+
+
+async def _problem_orders(session: AsyncSession, areas: dict[int, Area], plane: Plane,
+                          now: datetime) -> list[tuple[ProblemOrder, int]]:
+    rows = (await session.scalars(select(Order).where(
+        Order.area_id.in_(areas), Order.status.in_([OrderStatus.OPEN, OrderStatus.OFFERED])).order_by(Order.id))).all()
+    ids = [row.id for row in rows]
+    live = dict((await session.execute(select(Offer.order_id, func.count()).where(
+        Offer.order_id.in_(ids or [-1]), Offer.status.in_(LIVE_OFFER_STATUSES)).group_by(Offer.order_id))).all())
+    excluded: dict[int, set[int]] = {}
+    for order_id, member_id in (await session.execute(select(Offer.order_id, Offer.member_id).where(
+            Offer.order_id.in_(ids or [-1]), Offer.status.in_(EXCLUDING_OFFERS), Offer.member_id.is_not(None)))).all():
+        excluded.setdefault(order_id, set()).add(member_id)
+    found = []
+    for row in rows:
+        free = row.headcount - live.get(row.id, 0)
+        start = _minutes_from(now, row.window_start, 0)
+        end = _minutes_from(now, row.window_end, WEEK_MIN)
+        if free < 1 or end <= max(start, 0):  # full, or its time window is over: not this round's to place
+            continue
+        x, y = plane.metres(*_where(row.latitude, row.longitude, areas.get(row.area_id), areas))
+        not_them = sorted(excluded.get(row.id, set()) | ({row.requester_id} if row.requester_id else set()))
+        found.append((ProblemOrder(
+            id=f"o-{row.id}", category=row.category_code, x_m=x, y_m=y, skills=sorted(row.skills), headcount=free,
+            # A fresh order of several people is staffed whole or not at all; a partly offered one takes what it can.
+            team=free == row.headcount > 1, urgency=row.urgency,
+            waiting_hours=max(0, int((now - row.created_at).total_seconds() // 3600)),
+            community=_community_of(row.area_id, areas), start_min=max(start, 0), end_min=min(end, WEEK_MIN),
+            exclude=[f"m-{member_id}" for member_id in not_them]), row.id))
+    return found
+
+
+async def _problem_members(session: AsyncSession, areas: dict[int, Area], plane: Plane, now: datetime,
+                           zone: ZoneInfo) -> list[tuple[Candidate, int]]:
+    communities = [a.id for a in areas.values() if a.level == AreaLevel.COMMUNITY]
+    rows = (await session.scalars(select(MemberProfile).join(Account, Account.id == MemberProfile.account_id).where(
+        MemberProfile.community_id.in_(communities or [-1]), Account.is_active,
+        MemberProfile.live_orders < MemberProfile.capacity).order_by(MemberProfile.account_id))).all()
+    month_start = datetime.combine(now.astimezone(zone).date().replace(day=1), datetime.min.time(), zone)
+    served = dict((await session.execute(select(Offer.member_id, func.count()).where(
+        Offer.member_id.in_([r.account_id for r in rows] or [-1]), Offer.status == OfferStatus.ACCEPTED,
+        Offer.responded_at >= month_start).group_by(Offer.member_id))).all())
+    found = []
+    for row in rows:
+        x, y = plane.metres(*_where(row.latitude, row.longitude, areas.get(row.community_id), areas))
+        found.append((Candidate(
+            id=f"m-{row.account_id}", categories=sorted(row.categories), x_m=x, y_m=y,
+            capacity=row.capacity - row.live_orders, skills=sorted(row.skills), radius_m=float(row.radius_m),
+            load=served.get(row.account_id, 0), community=str(row.community_id),
+            available=_week_windows(row.availability, now, zone)), row.account_id))
+    return found
+
+
+def _week_windows(availability: list[list[int]], now: datetime, zone: ZoneInfo) -> list[tuple[int, int]]:
+    """[[weekday, start minute, end minute], …] in local time → intervals in minutes from now, for a week."""
+    if not availability:
+        return [(0, WEEK_MIN)]
+    local_midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    windows = []
+    for day in range(8):
+        midnight = local_midnight + timedelta(days=day)
+        for weekday, start, end in availability:
+            if weekday == midnight.weekday():
+                begin = _minutes_from(now, midnight + timedelta(minutes=start), 0)
+                finish = _minutes_from(now, midnight + timedelta(minutes=end), 0)
+                if finish > 0 and begin < WEEK_MIN:
+                    windows.append((max(begin, 0), min(finish, WEEK_MIN)))
+    return sorted(windows)
+
+
+def _minutes_from(now: datetime, moment: datetime | None, default: int) -> int:
+    return default if moment is None else int((moment - now).total_seconds() // 60)
+
+
+def _community_of(area_id: int, areas: dict[int, Area]) -> str:
+    area = areas.get(area_id)
+    while area is not None and area.level != AreaLevel.COMMUNITY:
+        area = areas.get(area.parent_id) if area.parent_id else None
+    return str(area.id) if area else ""
+
+
+def _where(latitude: float | None, longitude: float | None, area: Area | None,
+           areas: dict[int, Area]) -> tuple[float, float]:
+    """The row's own place, else its area's, else the nearest area above it that has one."""
+    while (latitude is None or longitude is None) and area is not None:
+        latitude, longitude = area.latitude, area.longitude
+        area = areas.get(area.parent_id) if area.parent_id else None
+    return (latitude or 0.0, longitude or 0.0)
+
+
+def _centre(area: Area, areas: dict[int, Area]) -> tuple[float, float]:
+    placed = [(a.latitude, a.longitude) for a in areas.values() if a.latitude is not None and a.longitude is not None]
+    if area.latitude is not None and area.longitude is not None:
+        return area.latitude, area.longitude
+    if placed:
+        return sum(p[0] for p in placed) / len(placed), sum(p[1] for p in placed) / len(placed)
+    return 0.0, 0.0

@@ -1,0 +1,58 @@
+"""Reading rounds: a list for an area, one round with its assignments and unserved orders."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.access import Actor
+from market.dispatch.rounds import staff_area
+from market.dispatch.schemas import AssignmentRead, RoundDetail, RoundRead, UnservedRead
+from market.errors import NotFound
+from market.models import Account, Area, MatchAssignment, MatchRun, Order
+from market.orders.schemas import PersonRead
+from market.vocab import Role, RoundStatus, UnservedReason
+
+READERS = (Role.DISPATCHER, Role.AUDITOR, Role.ADMIN)
+
+
+async def list_rounds(session: AsyncSession, actor: Actor, area_id: int, limit: int,
+                      offset: int) -> tuple[list[RoundRead], int]:
+    area = await staff_area(session, actor, area_id, *READERS)
+    where = MatchRun.area_id == area.id
+    total = await session.scalar(select(func.count()).select_from(MatchRun).where(where)) or 0
+    runs = (await session.scalars(select(MatchRun).where(where).order_by(MatchRun.id.desc())
+                                  .limit(limit).offset(offset))).all()
+    return [round_read(run) for run in runs], total
+
+
+async def read_round(session: AsyncSession, actor: Actor, run_id: int) -> RoundDetail:
+    run = await session.get(MatchRun, run_id)
+    area = await session.get(Area, run.area_id) if run else None
+    if run is None or area is None or not actor.covers(area.path, *READERS):
+        raise NotFound("派单轮次不存在")
+    rows = (await session.execute(
+        select(MatchAssignment, Order.title, Account.display_name)
+        .join(Order, Order.id == MatchAssignment.order_id).join(Account, Account.id == MatchAssignment.member_id)
+        .where(MatchAssignment.run_id == run.id).order_by(MatchAssignment.order_id, MatchAssignment.id))).all()
+    assignments = [AssignmentRead(
+        id=a.id, order_id=a.order_id, order_title=title, member=PersonRead(a.member_id, name),
+        distance_m=a.distance_m, distance=a.distance, outside=a.outside, fairness=a.fairness,
+        same_community=a.same_community, overridden=a.overridden_by_id is not None, offer_id=a.offer_id,
+        skipped=a.skipped) for a, title, name in rows]
+    unserved = [UnservedRead(item["order_id"], item["slots"], item["reason"], UnservedReason(item["reason"]).label)
+                for item in run.unserved or []]
+    return RoundDetail(**_fields(run), assignments=assignments, unserved=unserved)
+
+
+def round_read(run: MatchRun) -> RoundRead:
+    return RoundRead(**_fields(run))
+
+
+def _fields(run: MatchRun) -> dict:
+    return dict(
+        id=run.id, area_id=run.area_id, dry_run=run.dry_run, status=run.status,
+        status_name=RoundStatus(run.status).label, solver=run.solver, weights=dict(run.weights),
+        orders_count=run.orders_count, candidates_count=run.candidates_count, pairs_count=run.pairs_count,
+        assigned_count=run.assigned_count, objective=run.objective, lower_bound=run.lower_bound, seconds=run.seconds,
+        started_at=run.started_at, finished_at=run.finished_at, committed_at=run.committed_at, error=run.error)

@@ -1,0 +1,164 @@
+"""Dispatch rounds: collect, solve off the event loop, record the run with its files, and commit its offers."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from market.access import Actor
+from market.database import Database
+from market.dispatch.problem import RoundInput, collect
+from market.dispatch.runner import RoundSolver
+from market.dispatch.weights import weights_for
+from market.errors import Conflict, InvalidInput, MarketError, NotFound
+from market.models import Area, MatchAssignment, MatchRun, MemberProfile
+from market.orders.offers import offer_from_round
+from market.settings import Settings
+from market.vocab import Role, RoundStatus
+from matching.problem import write_problem
+from matching.result import Result
+
+STAFF = (Role.DISPATCHER, Role.ADMIN)
+
+
+async def staff_area(session: AsyncSession, actor: Actor, area_id: int, *roles: Role) -> Area:
+    area = await session.get(Area, area_id)
+    if area is None or not actor.covers(area.path, *(roles or STAFF)):
+        raise NotFound("区域不存在")
+    return area
+
+
+async def start_round(database: Database, solver: RoundSolver, settings: Settings, actor: Actor, area_id: int,
+                      dry_run: bool, accept_within_minutes: int, now: datetime) -> int:
+    """Runs a round for the area and returns its id; without dry_run its offers are made at once."""
+    async with database.transaction(write=False) as session:
+        area = await staff_area(session, actor, area_id)
+        weights, _ = await weights_for(session, area)
+        given = await collect(session, area, weights, now, settings.tz)
+    # No transaction is open while the optimiser works: nobody waits on it for a lock.
+    raw_result, result = await solver.solve(given.problem)
+    files = _save_files(settings.data_dir, given, raw_result)
+    try:
+        return await _record(database, actor, area, given, result, files, dry_run, accept_within_minutes, now)
+    except BaseException:
+        for path in files:  # the run was not recorded: its files must not linger either
+            (Path(settings.data_dir) / path).unlink(missing_ok=True)
+        raise
+
+
+async def _record(database: Database, actor: Actor, area: Area, given: RoundInput, result: Result,
+                  files: tuple[str, str], dry_run: bool, accept_within_minutes: int, now: datetime) -> int:
+    weights = given.problem.weights
+    async with database.transaction() as session:
+        run = MatchRun(area_id=area.id, started_by_id=actor.account_id, dry_run=dry_run,
+                       status=RoundStatus.PREVIEW, solver=result.stats.solver,
+                       weights=msgspec.structs.asdict(weights), orders_count=result.stats.orders,
+                       candidates_count=result.stats.candidates, pairs_count=result.stats.pairs,
+                       assigned_count=len(result.assignments), objective=result.objective,
+                       lower_bound=result.lower_bound, seconds=result.stats.seconds, started_at=now, finished_at=now,
+                       unserved=[{"order_id": given.order_ids[u.order], "slots": u.slots, "reason": u.reason}
+                                 for u in result.unserved])
+        run.problem_path, run.result_path = files
+        session.add(run)
+        await session.flush()
+        session.add_all(_assignments(run.id, given, result))
+        await session.flush()
+        if not dry_run:
+            await _commit(session, actor, run, accept_within_minutes, now)
+        return run.id
+
+
+async def commit_round(session: AsyncSession, actor: Actor, run_id: int, accept_within_minutes: int,
+                       now: datetime) -> None:
+    run = await _staff_run(session, actor, run_id)
+    await _commit(session, actor, run, accept_within_minutes, now)
+
+
+async def override(session: AsyncSession, actor: Actor, run_id: int, assignment_id: int, member_id: int | None,
+                   now: datetime) -> None:
+    """A dispatcher replaces one proposed member by another, or takes the assignment out, before commit."""
+    run = await _staff_run(session, actor, run_id)
+    if run.status != RoundStatus.PREVIEW:
+        raise Conflict("该轮次已派单，不能再调整", details={"current_state": run.status})
+    assignment = await session.get(MatchAssignment, assignment_id)
+    if assignment is None or assignment.run_id != run.id:
+        raise NotFound("该派单建议不存在")
+    if member_id is None:
+        await session.delete(assignment)
+        return
+    member = await session.get(MemberProfile, member_id)
+    if member is None:
+        raise InvalidInput("该账号不是已报到的党员", field="member_id")
+    assignment.member_id, assignment.overridden_by_id = member_id, actor.account_id
+    # The optimiser's terms described its own choice; a hand-picked member has none.
+    assignment.distance_m = assignment.distance = assignment.outside = assignment.fairness = 0
+    assignment.same_community = False
+    await session.flush()
+
+
+async def _commit(session: AsyncSession, actor: Actor, run: MatchRun, accept_within_minutes: int,
+                  now: datetime) -> None:
+    """Offers for every assignment still possible; the others record why not. One transaction."""
+    taken = await session.execute(update(MatchRun).where(MatchRun.id == run.id, MatchRun.status == RoundStatus.PREVIEW)
+                                  .values(status=RoundStatus.COMMITTED, committed_at=now)
+                                  .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise Conflict("该轮次已派单", details={"round_id": run.id, "current_state": RoundStatus.COMMITTED})
+    due = now + timedelta(minutes=accept_within_minutes)
+    assignments = (await session.scalars(select(MatchAssignment).where(MatchAssignment.run_id == run.id)
+                                         .order_by(MatchAssignment.id))).all()
+    for assignment in assignments:
+        try:
+            async with session.begin_nested():
+                offer = await offer_from_round(session, actor, assignment.order_id, assignment.member_id, run.id,
+                                               _why(assignment), due, now)
+            assignment.offer_id = offer.id
+        except MarketError as error:
+            assignment.skipped = error.message[:120]
+    await session.flush()
+
+
+async def _staff_run(session: AsyncSession, actor: Actor, run_id: int) -> MatchRun:
+    run = await session.get(MatchRun, run_id)
+    area = await session.get(Area, run.area_id) if run else None
+    if run is None or area is None or not actor.covers(area.path, *STAFF):
+        raise NotFound("派单轮次不存在")
+    return run
+
+
+def _why(assignment: MatchAssignment) -> dict[str, int]:
+    """What the member may read of why the offer came to them: their own terms, nobody else's."""
+    return {"distance_m": assignment.distance_m, "same_community": int(assignment.same_community),
+            "distance_cost": assignment.distance, "outside_cost": assignment.outside,
+            "fairness_cost": assignment.fairness, "by_hand": int(assignment.overridden_by_id is not None)}
+
+
+def _assignments(run_id: int, given: RoundInput, result: Result) -> list[MatchAssignment]:
+    orders = {o.id: o for o in given.problem.orders}
+    members = {c.id: c for c in given.problem.candidates}
+    rows = []
+    for item in result.assignments:
+        order, member = orders[item.order], members[item.candidate]
+        rows.append(MatchAssignment(
+            run_id=run_id, order_id=given.order_ids[item.order], member_id=given.member_ids[item.candidate],
+            distance_m=round(math.hypot(order.x_m - member.x_m, order.y_m - member.y_m)),
+            distance=item.terms.distance, outside=item.terms.outside, fairness=item.terms.fairness,
+            same_community=order.community == member.community))
+    return rows
+
+
+def _save_files(data_dir: str, given: RoundInput, raw_result: bytes) -> tuple[str, str]:
+    """The problem and result as files under the data folder, so the round can be replayed and checked."""
+    folder = Path(data_dir) / "rounds"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    problem_path, result_path = f"rounds/{name}-problem.json", f"rounds/{name}-result.json"
+    (Path(data_dir) / problem_path).write_bytes(write_problem(given.problem))
+    (Path(data_dir) / result_path).write_bytes(raw_result)
+    return problem_path, result_path

@@ -1,0 +1,34 @@
+"""Solving a round in a child process: a long solve holds neither the event loop nor the web process's GIL."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from matching.problem import Problem, read_problem, write_problem
+from matching.result import Result, read_result, write_result
+from matching.solve import solve
+
+
+class RoundSolver:
+    """One child process, started at the first round and kept for the next ones."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def solve(self, problem: Problem) -> tuple[bytes, Result]:
+        """The result, and its file as written (with the measured seconds)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        raw = await asyncio.get_running_loop().run_in_executor(self._pool, solve_file, write_problem(problem))
+        return raw, read_result(raw)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def solve_file(problem: bytes) -> bytes:
+    return write_result(solve(read_problem(problem), timed=True))

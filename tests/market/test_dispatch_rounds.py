@@ -1,0 +1,179 @@
+"""社区派单 rounds: preview, commit, override, exclusions, weights, saved files; HTTP keeps answering meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy import update
+
+from market.database import Database
+from market.models import Offer, Order
+from market.settings import Settings
+from matching.check import check
+from matching.instances import city
+from matching.problem import read_problem
+from matching.result import read_result
+from tests.conftest import SECRET
+from tests.market.flows import Flows
+from tests.market.world import World, bearer
+
+
+async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
+    ids = [world.resident, world.dispatcher, world.other_dispatcher, world.member, world.second_member,
+           world.unit_member, world.auditor]
+    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+
+
+async def _round(flows: Flows, dry_run: bool = True) -> dict:
+    return await flows.call("POST", f"/api/areas/{flows.world.community}/rounds", flows.world.dispatcher,
+                            json={"dry_run": dry_run})
+
+
+async def test_a_preview_proposes_offers_and_makes_none_until_committed(
+        client: AsyncTestClient, world: World, database: Database, settings: Settings) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    preview = await _round(flows)
+    assert (preview["status"], preview["orders_count"], preview["assigned_count"]) == ("preview", 1, 1)
+    [proposal] = preview["assignments"]
+    assert proposal["order_id"] == made.order_id and proposal["offer_id"] is None
+    assert (await flows.call("GET", f"/api/orders/{made.order_id}", world.dispatcher))["status"] == "open"
+
+    committed = await flows.call("POST", f"/api/rounds/{preview['id']}/commit", world.dispatcher, json={})
+    assert committed["status"] == "committed" and committed["assignments"][0]["offer_id"] is not None
+    assert (await flows.call("GET", f"/api/orders/{made.order_id}", world.dispatcher))["status"] == "offered"
+    member = proposal["member"]["id"]
+    [offer] = await flows.call("GET", "/api/offers", member)
+    assert offer["why"]["same_community"] == 1 and offer["why"]["distance_m"] == 0
+
+    # The round's problem and result were saved, and they pass the optimiser's checker.
+    problem_file = next((Path(settings.data_dir) / "rounds").glob("*-problem.json"))
+    result_file = problem_file.with_name(problem_file.name.replace("-problem", "-result"))
+    assert check(read_problem(problem_file.read_bytes()), read_result(result_file.read_bytes())) == []
+
+
+async def test_a_round_without_dry_run_makes_its_offers_at_once(client: AsyncTestClient, world: World,
+                                                               database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    run = await _round(flows, dry_run=False)
+    assert run["status"] == "committed" and run["assignments"][0]["offer_id"] is not None
+    assert (await flows.call("GET", f"/api/orders/{made.order_id}", world.dispatcher))["status"] == "offered"
+    listed = await flows.call("GET", f"/api/areas/{world.community}/rounds", world.auditor)
+    assert [r["id"] for r in listed["items"]] == [run["id"]] and listed["total"] == 1
+
+
+async def test_who_declined_is_not_offered_the_order_again(client: AsyncTestClient, world: World,
+                                                           database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    decliners = []
+    for _ in range(3):  # three members can serve it; each declines in turn
+        run = await _round(flows, dry_run=False)
+        [assignment] = run["assignments"]
+        decliners.append(assignment["member"]["id"])
+        await flows.call("POST", f"/api/offers/{assignment['offer_id']}/decline", decliners[-1],
+                         json={"reason": "busy"})
+    assert len(set(decliners)) == 3
+    last = await _round(flows)
+    assert last["assignments"] == []
+    assert last["unserved"] == [{"order_id": made.order_id, "slots": 1, "reason": "no_eligible_candidate",
+                                 "reason_name": "没有符合条件的党员"}]
+
+
+async def test_a_dispatcher_overrides_one_proposal_before_commit(client: AsyncTestClient, world: World,
+                                                                 database: Database) -> None:
+    flows = await _flows(client, world, database)
+    await flows.order_in("open")
+    preview = await _round(flows)
+    [proposal] = preview["assignments"]
+    other = next(m for m in (world.member, world.second_member) if m != proposal["member"]["id"])
+    url = f"/api/rounds/{preview['id']}/assignments/{proposal['id']}/override"
+    changed = await flows.call("POST", url, world.dispatcher, json={"member_id": other})
+    assert changed["assignments"][0]["member"]["id"] == other and changed["assignments"][0]["overridden"]
+    committed = await flows.call("POST", f"/api/rounds/{preview['id']}/commit", world.dispatcher, json={})
+    [offer] = await flows.call("GET", "/api/offers", other)
+    assert offer["offer_id"] == committed["assignments"][0]["offer_id"] and offer["why"]["by_hand"] == 1
+    late = await flows.client.post(url, json={"member_id": None}, headers=flows.headers[world.dispatcher])
+    assert late.status_code == 409 and late.json()["details"]["current_state"] == "committed"
+
+
+async def test_an_assignment_that_became_impossible_is_skipped_with_its_reason(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    preview = await _round(flows)
+    await flows.call("POST", f"/api/orders/{made.order_id}/cancel", world.resident, json={"reason": "已自己修好"})
+    committed = await flows.call("POST", f"/api/rounds/{preview['id']}/commit", world.dispatcher, json={})
+    [assignment] = committed["assignments"]
+    assert assignment["offer_id"] is None and "已撤销" in assignment["skipped"]
+
+
+async def test_two_commits_of_one_preview_at_once_make_one_set_of_offers(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    preview = await _round(flows)
+    answers = await asyncio.gather(*(client.post(f"/api/rounds/{preview['id']}/commit", json={},
+                                                 headers=flows.headers[world.dispatcher]) for _ in range(2)))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    order = await flows.call("GET", f"/api/orders/{made.order_id}", world.dispatcher)
+    assert len(order["assignees"]) == 1
+
+
+async def test_rounds_and_weights_are_limited_to_the_dispatchers_area(client: AsyncTestClient, world: World,
+                                                                      database: Database) -> None:
+    flows = await _flows(client, world, database)
+    preview = await _round(flows)
+    outsider = flows.headers[world.other_dispatcher]
+    assert (await client.get(f"/api/rounds/{preview['id']}", headers=outsider)).status_code == 404
+    assert (await client.post(f"/api/areas/{world.community}/rounds", json={}, headers=outsider)).status_code == 404
+    member = await client.get(f"/api/rounds/{preview['id']}", headers=flows.headers[world.member])
+    assert member.status_code == 403
+
+
+async def test_weights_are_set_within_bounds_and_inherited_below(client: AsyncTestClient, world: World,
+                                                                 database: Database) -> None:
+    flows = await _flows(client, world, database)
+    body = {"distance_per_100m": 2, "fairness_per_order": 8, "outside_community": 50, "unserved_per_urgency": 20000,
+            "unserved_per_waiting_hour": 10}
+    url = f"/api/areas/{world.community}/dispatch-weights"
+    assert (await flows.call("GET", url, world.dispatcher))["set_on_area_id"] is None
+    saved = await client.put(url, json=body, headers=flows.headers[world.dispatcher])
+    assert saved.status_code == 200 and saved.json()["set_on_area_id"] == world.community
+    grid = await flows.call("GET", f"/api/areas/{world.grid}/dispatch-weights", world.dispatcher)
+    assert (grid["set_on_area_id"], grid["fairness_per_order"]) == (world.community, 8)
+    too_low = await client.put(url, json={**body, "unserved_per_urgency": 5}, headers=flows.headers[world.dispatcher])
+    assert too_low.status_code == 400 and too_low.json()["field"] == "unserved_per_urgency"
+    assert (await flows.call("GET", url, world.dispatcher))["unserved_per_urgency"] == 20000
+    await flows.order_in("open")
+    assert (await _round(flows))["weights"]["fairness_per_order"] == 8
+
+
+async def test_http_keeps_answering_while_a_large_round_is_solved(client: AsyncTestClient) -> None:
+    solver = client.app.state.solver
+    await solver.solve(city(20, 1.0, seed=1))  # the child process is up before the large solve starts
+    large = asyncio.ensure_future(solver.solve(city(20_000, 5.0, seed=2)))
+    answered = 0
+    while not large.done():
+        response = await client.get("/health")
+        assert response.status_code == 200
+        answered += 1
+    _, result = await large
+    assert result.stats.orders == 20_000 and answered >= 20
+
+
+async def test_who_let_an_offer_lapse_is_not_offered_the_order_again(client: AsyncTestClient, world: World,
+                                                                     database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    run = await _round(flows, dry_run=False)
+    [assignment] = run["assignments"]
+    async with database.transaction() as session:  # what the expiry job (its own issue) will do
+        await session.execute(update(Offer).where(Offer.id == assignment["offer_id"]).values(status="expired"))
+        await session.execute(update(Order).where(Order.id == made.order_id).values(status="open"))
+    again = await _round(flows)
+    assert [a["member"]["id"] for a in again["assignments"]] != [assignment["member"]["id"]]
+    assert len(again["assignments"]) == 1
