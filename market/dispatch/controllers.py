@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 
 from market.access import DISPATCHERS, policy
 from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSession
@@ -20,6 +18,7 @@ from market.dispatch.schemas import (
     WeightsRead,
 )
 from market.examples import example_body
+from market.orders.controllers import Limit, Offset
 from market.vocab import Role
 
 READERS = (*DISPATCHERS, Role.AUDITOR)
@@ -28,8 +27,6 @@ CommitBodyExample = example_body(CommitBody, {"accept_within_minutes": 1440})
 OverrideBodyExample = example_body(OverrideBody, {"member_id": 12})
 WeightsBodyExample = example_body(WeightsBody, {"distance_per_100m": 1, "fairness_per_order": 5, "outside_community": 0,
                                                 "unserved_per_urgency": 10000, "unserved_per_waiting_hour": 0})
-Limit = Annotated[int, QueryParameter(ge=1, le=100)]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 class AreaDispatchController(Controller):
