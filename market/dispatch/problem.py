@@ -39,20 +39,23 @@ class RoundInput:
     problem: Problem
     order_ids: dict[str, int] = field(default_factory=dict)  # problem id → order id
     member_ids: dict[str, int] = field(default_factory=dict)  # problem id → member account id
+    # Orders left out because their time window is over, with their free slots: the dispatcher must decide.
+    window_passed: list[tuple[int, int]] = field(default_factory=list)
 
 
 async def collect(session: AsyncSession, area: Area, weights: Weights, now: datetime, zone: ZoneInfo) -> RoundInput:
     areas = {a.id: a for a in (await session.scalars(select(Area).where(Area.path.startswith(area.path)))).all()}
     plane = Plane(*_centre(area, areas))
-    orders = await _problem_orders(session, areas, plane, now)
+    passed: list[tuple[int, int]] = []
+    orders = await _problem_orders(session, areas, plane, now, passed)
     members = await _problem_members(session, areas, plane, now, zone)
     problem = Problem(weights=weights, orders=[o for o, _ in orders], candidates=[c for c, _ in members])
     return RoundInput(problem, {o.id: order_id for o, order_id in orders},
-                      {c.id: member_id for c, member_id in members})
+                      {c.id: member_id for c, member_id in members}, passed)
 
 
-async def _problem_orders(session: AsyncSession, areas: dict[int, Area], plane: Plane,
-                          now: datetime) -> list[tuple[ProblemOrder, int]]:
+async def _problem_orders(session: AsyncSession, areas: dict[int, Area], plane: Plane, now: datetime,
+                          passed: list[tuple[int, int]]) -> list[tuple[ProblemOrder, int]]:
     rows = (await session.scalars(select(Order).where(
         Order.area_id.in_(areas), Order.status.in_([OrderStatus.OPEN, OrderStatus.OFFERED])).order_by(Order.id))).all()
     ids = [row.id for row in rows]
@@ -67,7 +70,10 @@ async def _problem_orders(session: AsyncSession, areas: dict[int, Area], plane: 
         free = row.headcount - live.get(row.id, 0)
         start = _minutes_from(now, row.window_start, 0)
         end = _minutes_from(now, row.window_end, WEEK_MIN)
-        if free < 1 or end <= max(start, 0):  # full, or its time window is over: not this round's to place
+        if free < 1:
+            continue
+        if end <= max(start, 0):
+            passed.append((row.id, free))
             continue
         x, y = plane.metres(*_where(row.latitude, row.longitude, areas.get(row.area_id), areas))
         not_them = sorted(excluded.get(row.id, set()) | ({row.requester_id} if row.requester_id else set()))

@@ -20,7 +20,7 @@ from market.errors import Conflict, InvalidInput, MarketError, NotFound
 from market.models import Area, MatchAssignment, MatchRun, MemberProfile
 from market.orders.offers import offer_from_round
 from market.settings import Settings
-from market.vocab import Role, RoundStatus
+from market.vocab import Role, RoundStatus, UnservedReason
 from matching.problem import write_problem
 from matching.result import Result
 
@@ -63,7 +63,9 @@ async def _record(database: Database, actor: Actor, area: Area, given: RoundInpu
                        assigned_count=len(result.assignments), objective=result.objective,
                        lower_bound=result.lower_bound, seconds=result.stats.seconds, started_at=now, finished_at=now,
                        unserved=[{"order_id": given.order_ids[u.order], "slots": u.slots, "reason": u.reason}
-                                 for u in result.unserved])
+                                 for u in result.unserved]
+                       + [{"order_id": order_id, "slots": slots, "reason": UnservedReason.WINDOW_PASSED}
+                          for order_id, slots in given.window_passed])
         run.problem_path, run.result_path = files
         session.add(run)
         await session.flush()

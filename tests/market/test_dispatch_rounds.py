@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 from litestar.testing import AsyncTestClient
@@ -17,7 +18,7 @@ from matching.problem import read_problem
 from matching.result import read_result
 from tests.conftest import SECRET
 from tests.market.flows import Flows
-from tests.market.world import World, bearer
+from tests.market.world import START, World, bearer
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
@@ -177,3 +178,15 @@ async def test_who_let_an_offer_lapse_is_not_offered_the_order_again(client: Asy
     again = await _round(flows)
     assert [a["member"]["id"] for a in again["assignments"]] != [assignment["member"]["id"]]
     assert len(again["assignments"]) == 1
+
+
+async def test_an_order_whose_time_window_is_over_is_reported_not_dropped(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    async with database.transaction() as session:
+        await session.execute(update(Order).where(Order.id == made.order_id).values(
+            window_start=START - timedelta(days=3), window_end=START - timedelta(days=1)))
+    run = await _round(flows)
+    assert run["orders_count"] == 0 and run["assignments"] == []
+    assert [(u["order_id"], u["reason"]) for u in run["unserved"]] == [(made.order_id, "window_passed")]
