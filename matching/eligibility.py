@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -69,8 +69,11 @@ class Rules:
 
 
 def eligible_pairs(problem: Problem, cols: Columns) -> Pairs:
-    rules = rules_of(problem, cols)
-    searches = [_Search.of(cols, orders, members, problem.nearest) for orders, members in _search_groups(problem, cols)]
+    skills = sorted({skill for order in problem.orders for skill in order.skills})
+    has_skill = _membership([c.skills for c in problem.candidates], skills)
+    rules = rules_of(problem, cols, skills, has_skill)
+    searches = [_Search.of(cols, orders, members, problem.nearest)
+                for orders, members in _search_groups(problem, cols, skills, has_skill)]
     done = np.zeros(cols.order_count, dtype=bool)
     found = []
     while searches:
@@ -179,15 +182,14 @@ def _in_order(row: np.ndarray, distance: np.ndarray, rank: np.ndarray) -> bool:
     return not np.any(same_row & earlier) and not np.any(row[1:] < row[:-1])
 
 
-def _search_groups(problem: Problem, cols: Columns) -> list[tuple[np.ndarray, np.ndarray]]:
+def _search_groups(problem: Problem, cols: Columns, skills: list[str],
+                   has_skill: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Orders and the candidates searched for them: those of the order's category with its rarest skill.
 
     Searching only candidates who have the skill keeps the k nearest mostly eligible; otherwise an
     order needing a rare skill would ask again and again for more neighbours.
     """
     has_category = _membership([c.categories for c in problem.candidates], sorted({o.category for o in problem.orders}))
-    skills = sorted({skill for order in problem.orders for skill in order.skills})
-    has_skill = _membership([c.skills for c in problem.candidates], skills)
     holders = dict(zip(skills, has_skill.sum(axis=0).tolist(), strict=True))
     wanting: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, order in enumerate(problem.orders):
@@ -208,11 +210,12 @@ def _search_groups(problem: Problem, cols: Columns) -> list[tuple[np.ndarray, np
 def _membership(lists: list[list[str]], names: list[str]) -> np.ndarray:
     """A (len(lists), len(names)) boolean table: does list i hold name j."""
     column = {name: n for n, name in enumerate(names)}
-    held = [(row, column[name]) for row, items in enumerate(lists) for name in items if name in column]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    names_in_order = chain.from_iterable(lists)
+    codes = np.fromiter(map(column.get, names_in_order, repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(lists)), lengths)
     table = np.zeros((len(lists), len(names)), dtype=bool)
-    if held:
-        rows, columns = np.array(held, dtype=np.int64).T
-        table[rows, columns] = True
+    table[rows[codes >= 0], codes[codes >= 0]] = True
     return table
 
 
@@ -221,10 +224,7 @@ def distance_between(cols: Columns, order: np.ndarray, candidate: np.ndarray) ->
     return np.sqrt(dx * dx + dy * dy)
 
 
-def rules_of(problem: Problem, cols: Columns) -> Rules:
-    wanted = sorted({skill for order in problem.orders for skill in order.skills})
-    bit = {skill: index for index, skill in enumerate(wanted)}
-    words = max(1, (len(wanted) + 63) // 64)
+def rules_of(problem: Problem, cols: Columns, skills: list[str], has_skill: np.ndarray) -> Rules:
     counts = np.array([len(c.available) for c in problem.candidates], dtype=np.int64)
     widest = int(counts.max(initial=1))
     flat = np.fromiter(chain.from_iterable(chain.from_iterable(c.available for c in problem.candidates)),
@@ -235,25 +235,25 @@ def rules_of(problem: Problem, cols: Columns) -> Rules:
     available_from = np.zeros((cols.candidate_count, widest), dtype=np.int32)
     available_to = np.zeros((cols.candidate_count, widest), dtype=np.int32)
     available_from[owner, slot], available_to[owner, slot] = flat[:, 0], flat[:, 1]
-    ids = {candidate.id: index for index, candidate in enumerate(problem.candidates)}
-    excluded = sorted({order_index * cols.candidate_count + ids[member]
-                       for order_index, order in enumerate(problem.orders)
-                       for member in order.exclude if member in ids})
+    excluded: list[int] = []
+    if any(order.exclude for order in problem.orders):
+        ids = {candidate.id: index for index, candidate in enumerate(problem.candidates)}
+        excluded = sorted({order_index * cols.candidate_count + ids[member]
+                           for order_index, order in enumerate(problem.orders)
+                           for member in order.exclude if member in ids})
     return Rules(
-        order_skills=_masks([order.skills for order in problem.orders], bit, words),
-        candidate_skills=_masks([candidate.skills for candidate in problem.candidates], bit, words),
+        order_skills=_masks(_membership([order.skills for order in problem.orders], skills)),
+        candidate_skills=_masks(has_skill),
         available_from=available_from, available_to=available_to,
         excluded=np.array(excluded, dtype=np.int64), columns=cols,
     )
 
 
-def _masks(skill_lists: list[list[str]], bit: dict[str, int], words: int) -> np.ndarray:
-    held = [(row, bit[skill]) for row, skills in enumerate(skill_lists) for skill in skills if skill in bit]
-    rows = np.array([row for row, _ in held], dtype=np.int64)
-    bits = np.array([b for _, b in held], dtype=np.int64)
-    masks = np.zeros((len(skill_lists), words), dtype=np.uint64)
-    for b in np.unique(bits).tolist():  # one pass per distinct skill: a handful, not one per candidate
-        masks[rows[bits == b], b // 64] |= np.uint64(1 << (b % 64))
+def _masks(table: np.ndarray) -> np.ndarray:
+    """A boolean table of skills held → one bit per skill, 64 to a word."""
+    masks = np.zeros((len(table), max(1, (table.shape[1] + 63) // 64)), dtype=np.uint64)
+    for b in range(table.shape[1]):  # one pass per skill asked for: a handful
+        masks[table[:, b], b // 64] |= np.uint64(1 << (b % 64))
     return masks
 
 
