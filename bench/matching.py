@@ -3,9 +3,10 @@
 For seeded cities (`matching.instances.city`: 20 km, 20 categories, candidates with 1–3 categories,
 capacity 1–3, prior load, availability windows) of 1k, 10k and 50k orders, abundant (5 candidates
 per order) and scarce (0.4), it prints side by side: our end-to-end `solve` seconds and peak memory
-(each run in a fresh process), the bare `SimpleMinCostFlow` solve of the same network (the limit),
-the gap to the exact optimum (SciPy's sparse bipartite matching on the slot-expanded graph), and what
-greedy and grab lose (objective, urgent orders left unserved, travel). Then, with 10 % team orders in
+(each in a fresh process warmed by a small solve, as the service's solver process is), the bare
+`SimpleMinCostFlow` solve of the same network (the limit), the gap to the exact optimum (SciPy's
+sparse bipartite matching on the slot-expanded graph), and what greedy and grab lose (objective,
+urgent orders left unserved, travel). Then, with 10 % team orders in
 the scarce regime, our objective and seconds beside CP-SAT on the whole model (60 s) and the bound.
 
 Usage: `.venv/bin/python bench/matching.py [--sizes 1000,10000,50000] [--seeds 3] [--team-sizes 2000]`.
