@@ -129,6 +129,8 @@ def plain_table(sizes: list[int], seeds: int) -> None:
 
 
 def team_table(sizes: list[int], seeds: int) -> None:
+    if not sizes:
+        return
     print("\nScarce cities with 10 % team orders (2–3 each): "
           f"ours vs CP-SAT on the whole model ({CPSAT_SECONDS:.0f} s)")
     print(f"{'orders':>7} {'seed':>4} {'bound':>11} {'ours':>11} {'ours s':>7} {'ours gap %':>10} {'CP-SAT':>11} "

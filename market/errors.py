@@ -135,6 +135,8 @@ def _validation_body(error: ValidationException) -> ErrorBody:
     message = f"字段 {field} 的值不正确" if field else "请求数据格式不正确"
     if field == "data":  # the body as a whole, e.g. none at all where a JSON object is expected
         field, message = None, "请求内容须为 JSON 对象"
+        if not any(pattern.search(raw) for pattern, _ in SHAPE_PROBLEMS):
+            return ErrorBody(400, "invalid", message)
     for value_pattern, value_template in VALUE_PROBLEMS if field else []:
         if found := value_pattern.search(raw):
             message = value_template.format(field=field, n=found.group(1) if found.groups() else "")

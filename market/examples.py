@@ -10,5 +10,9 @@ from litestar.params import Body
 
 
 def example_body(struct: type, value: dict[str, Any], summary: str = "示例",
-                 media_type: RequestEncodingType = RequestEncodingType.JSON) -> Any:
-    return Annotated[struct, Body(media_type=media_type, examples=[Example(summary=summary, value=value)])]
+                 media_type: RequestEncodingType = RequestEncodingType.JSON, optional: bool = False) -> Any:
+    """`optional`: the body may be left out (give the parameter `= None`; the handler takes the defaults)."""
+    examples = [Example(summary=summary, value=value)]
+    if optional:
+        return Annotated[struct | None, Body(media_type=media_type, examples=examples)]
+    return Annotated[struct, Body(media_type=media_type, examples=examples)]

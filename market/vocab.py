@@ -122,6 +122,7 @@ class UnservedReason(Labelled):
     TEAM_INCOMPLETE = "team_incomplete"
     COST = "cost"
     WINDOW_PASSED = "window_passed"  # the service's own: left out of the problem
+    REMOVED = "removed"  # the service's own: a dispatcher took the assignment out
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -186,6 +187,7 @@ LABELS: dict[str, dict[str, str]] = {
         "team_incomplete": "凑不齐所需人数",
         "cost": "本轮暂不派单更合适",
         "window_passed": "居民期望的时间已过，请联系居民后再派",
+        "removed": "工作人员已从本轮移出",
     },
 }
 

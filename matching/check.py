@@ -75,7 +75,8 @@ def check(problem: Problem, result: Result) -> list[str]:
             problems.append(f"assignment {item.order} → {item.candidate}: appears twice")
         seen.add((item.order, item.candidate))
         if item.candidate not in eligible[item.order]:
-            problems.append(f"assignment {item.order} → {item.candidate}: not an eligible pair")
+            problems.append(f"assignment {item.order} → {item.candidate}: not an eligible pair "
+                            f"({_why_not(order, candidate, problem.nearest)})")
         served[item.order] += 1
         used[item.candidate] += 1
         distance = math.floor(_distance(order, candidate) / 100) * weights.distance_per_100m
@@ -148,6 +149,21 @@ def _check_summary(problem: Problem, result: Result, eligible: dict[str, list[st
     if (stats.orders, stats.candidates, stats.pairs) != (len(problem.orders), len(problem.candidates), pairs):
         problems.append(f"stats: orders/candidates/pairs {stats.orders}/{stats.candidates}/{stats.pairs}, "
                         f"expected {len(problem.orders)}/{len(problem.candidates)}/{pairs}")
+
+
+def _why_not(order: Order, candidate: Candidate, nearest: int) -> str:
+    """The first hard rule the pair breaks, in the order the format page lists them."""
+    if order.category not in candidate.categories:
+        return f"category {order.category} not served"
+    if missing := sorted(set(order.skills) - set(candidate.skills)):
+        return f"lacks skills {', '.join(missing)}"
+    if _distance(order, candidate) > candidate.radius_m:
+        return f"{_distance(order, candidate):.0f} m is beyond the radius {candidate.radius_m:.0f} m"
+    if not any(a < order.end_min and b > order.start_min for a, b in candidate.available):
+        return "not available in the order's time window"
+    if candidate.id in order.exclude or candidate.capacity < 1:
+        return "excluded" if candidate.id in order.exclude else "capacity 0"
+    return f"not among the {nearest} nearest eligible"
 
 
 def _distance(order: Order, candidate: Candidate) -> float:

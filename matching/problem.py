@@ -138,7 +138,8 @@ def _name_the_id(message: str, raw: bytes | str) -> str:
         return f"{path.rstrip('`').removeprefix('$.') or 'problem'}: {text}"
     kind, index, field = found.group(1), int(found.group(2)), found.group(3).lstrip(".")
     item_id = _loose_id(raw, kind, index)
-    return f"{kind[:-1]} {item_id or f'#{index}'}: {field or 'entry'}: {text}"
+    where = f"{kind[:-1]} {item_id or f'#{index}'}"
+    return f"{where}: {field}: {text}" if field else f"{where}: {text}"
 
 
 def _loose_id(raw: bytes | str, kind: str, index: int) -> str | None:

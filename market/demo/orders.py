@@ -125,13 +125,16 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
     created_at = now - timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 12))
     path = PATHS[final_status]
     approved = any(action == "approve" for action, _ in path)
+    # Orders still waiting for someone want help from now on; the others' windows lie in their past.
+    waiting = final_status in (OrderStatus.SUBMITTED, OrderStatus.OPEN, OrderStatus.OFFERED)
+    window_start = now if waiting else created_at + timedelta(days=1)
     order = Order(
         kind=kind, source=source, category_code=category, title=title, description=description, skills=[],
         headcount=2 if category == "moving_help" else 1, urgency=rng.choice([1, 2, 2, 3, 3, 4, 5]),
         triage=rng.choice([Triage.GENERAL, Triage.GENERAL, Triage.COORDINATE]) if approved else None,
         area_id=requester.grid_id, address=requester.address,
         latitude=requester.latitude, longitude=requester.longitude,
-        window_start=created_at + timedelta(days=1), window_end=created_at + timedelta(days=8),
+        window_start=window_start, window_end=window_start + timedelta(days=7),
         budget_fen=rng.choice([8000, 15000, 30000]) if kind == OrderKind.WISH else None,
         requester_id=requester.account_id, created_by_id=requester.account_id,
         claimable=rng.random() < 0.3, status=final_status, version=len(path) + 1,
@@ -172,6 +175,13 @@ def _add_offers(session: AsyncSession, rng: random.Random, order: Order, assigne
         session.add(Offer(
             order_id=order.id, slot=slot, member_id=member_id, offered_by_id=dispatcher_id, status=status,
             accept_due_at=offered_at + timedelta(hours=12),
-            explanation={"distance": rng.randint(2, 30), "outside": 0, "fairness": 5 * rng.randint(0, 4)},
+            explanation=_demo_why(rng),
             offered_at=offered_at, responded_at=offered_at + timedelta(hours=6) if accepted else None,
         ))
+
+
+def _demo_why(rng: random.Random) -> dict[str, int]:
+    """The shape a round's offer carries (see market/dispatch/rounds.py), with plausible values."""
+    distance_m = rng.randint(150, 3000)
+    return {"distance_m": distance_m, "same_community": 1, "distance_cost": distance_m // 100, "outside_cost": 0,
+            "fairness_cost": 5 * rng.randint(0, 4), "by_hand": 0}

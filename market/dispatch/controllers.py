@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath
 
 from market.access import DISPATCHERS, policy
 from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSession
-from market.dispatch import queries, rounds, weights
+from market.dispatch import overrides, queries, rounds, weights
 from market.dispatch.schemas import (
     CommitBody,
     OverrideBody,
@@ -22,8 +22,8 @@ from market.orders.controllers import Limit, Offset
 from market.vocab import Role
 
 READERS = (*DISPATCHERS, Role.AUDITOR)
-RoundCreateBody = example_body(RoundCreate, {"dry_run": True, "accept_within_minutes": 1440})
-CommitBodyExample = example_body(CommitBody, {"accept_within_minutes": 1440})
+RoundCreateBody = example_body(RoundCreate, {"dry_run": True, "accept_within_minutes": 1440}, optional=True)
+CommitBodyExample = example_body(CommitBody, {"accept_within_minutes": 1440}, optional=True)
 OverrideBodyExample = example_body(OverrideBody, {"member_id": 12})
 WeightsBodyExample = example_body(WeightsBody, {"distance_per_100m": 1, "fairness_per_order": 5, "outside_community": 0,
                                                 "unserved_per_urgency": 10000, "unserved_per_waiting_hour": 0})
@@ -34,10 +34,11 @@ class AreaDispatchController(Controller):
     tags = ["派单轮次"]
 
     @post("/rounds", opt=policy(*DISPATCHERS), summary="为本区域运行一轮优化派单（dry_run 为预览，不派单）")
-    async def start(self, area_id: FromPath[int], data: RoundCreateBody, request: Request, database: AppDatabase,
-                    settings: AppSettings, actor: Caller, clock: AppClock) -> RoundDetail:
+    async def start(self, area_id: FromPath[int], request: Request, database: AppDatabase, settings: AppSettings,
+                    actor: Caller, clock: AppClock, data: RoundCreateBody = None) -> RoundDetail:
+        data = data or RoundCreate()
         run_id = await rounds.start_round(database, request.app.state.solver, settings, actor, area_id, data.dry_run,
-                                          data.accept_within_minutes, clock.now())
+                                          data.accept_within_minutes, clock)
         async with database.transaction(write=False) as session:
             return await queries.read_round(session, actor, run_id)
 
@@ -58,6 +59,12 @@ class AreaDispatchController(Controller):
         return await weights.set_weights(session, actor, area, data, clock.now())
 
 
+    @delete("/dispatch-weights", opt=policy(*DISPATCHERS), status_code=200,
+            summary="取消本区域自己的派单权重（改为沿用上级或默认）")
+    async def clear_weights(self, area_id: FromPath[int], session: DbSession, actor: Caller) -> WeightsRead:
+        return await weights.clear_weights(session, await rounds.staff_area(session, actor, area_id))
+
+
 class RoundController(Controller):
     path = "/api/rounds/{run_id:int}"
     tags = ["派单轮次"]
@@ -67,14 +74,14 @@ class RoundController(Controller):
         return await queries.read_round(session, actor, run_id)
 
     @post("/commit", opt=policy(*DISPATCHERS), status_code=200, summary="按预览结果派单")
-    async def commit(self, run_id: FromPath[int], data: CommitBodyExample, session: DbSession, actor: Caller,
-                     clock: AppClock) -> RoundDetail:
-        await rounds.commit_round(session, actor, run_id, data.accept_within_minutes, clock.now())
+    async def commit(self, run_id: FromPath[int], session: DbSession, actor: Caller, clock: AppClock,
+                     data: CommitBodyExample = None) -> RoundDetail:
+        await rounds.commit_round(session, actor, run_id, (data or CommitBody()).accept_within_minutes, clock.now())
         return await queries.read_round(session, actor, run_id)
 
     @post("/assignments/{assignment_id:int}/override", opt=policy(*DISPATCHERS), status_code=200,
           summary="手工调整一条派单建议（换人，或 member_id 为 null 时移除）")
     async def override(self, run_id: FromPath[int], assignment_id: FromPath[int], data: OverrideBodyExample,
-                       session: DbSession, actor: Caller, clock: AppClock) -> RoundDetail:
-        await rounds.override(session, actor, run_id, assignment_id, data.member_id, clock.now())
+                       session: DbSession, actor: Caller, clock: AppClock, settings: AppSettings) -> RoundDetail:
+        await overrides.override(session, actor, run_id, assignment_id, data.member_id, clock.now(), settings.tz)
         return await queries.read_round(session, actor, run_id)

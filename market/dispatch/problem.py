@@ -44,20 +44,25 @@ class RoundInput:
 
 
 async def collect(session: AsyncSession, area: Area, weights: Weights, now: datetime, zone: ZoneInfo) -> RoundInput:
-    areas = {a.id: a for a in (await session.scalars(select(Area).where(Area.path.startswith(area.path)))).all()}
-    plane = Plane(*_centre(area, areas))
+    subtree = {a.id: a for a in (await session.scalars(select(Area).where(Area.path.startswith(area.path)))).all()}
+    above = {a.id: a for a in (await session.scalars(select(Area).where(Area.id.in_(_ancestor_ids(area))))).all()}
+    areas = {**above, **subtree}
+    plane = Plane(*_centre(area, subtree))
     passed: list[tuple[int, int]] = []
-    orders = await _problem_orders(session, areas, plane, now, passed)
-    members = await _problem_members(session, areas, plane, now, zone)
+    orders = await _problem_orders(session, subtree, areas, plane, now, passed)
+    # Members report to communities; a round for a grid draws on its community's members.
+    communities = [a.id for a in subtree.values() if a.level == AreaLevel.COMMUNITY] or [
+        a.id for a in above.values() if a.level == AreaLevel.COMMUNITY]
+    members = await _problem_members(session, communities, areas, plane, now, zone)
     problem = Problem(weights=weights, orders=[o for o, _ in orders], candidates=[c for c, _ in members])
     return RoundInput(problem, {o.id: order_id for o, order_id in orders},
                       {c.id: member_id for c, member_id in members}, passed)
 
 
-async def _problem_orders(session: AsyncSession, areas: dict[int, Area], plane: Plane, now: datetime,
-                          passed: list[tuple[int, int]]) -> list[tuple[ProblemOrder, int]]:
+async def _problem_orders(session: AsyncSession, subtree: dict[int, Area], areas: dict[int, Area], plane: Plane,
+                          now: datetime, passed: list[tuple[int, int]]) -> list[tuple[ProblemOrder, int]]:
     rows = (await session.scalars(select(Order).where(
-        Order.area_id.in_(areas), Order.status.in_([OrderStatus.OPEN, OrderStatus.OFFERED])).order_by(Order.id))).all()
+        Order.area_id.in_(subtree), Order.status.in_([OrderStatus.OPEN, OrderStatus.OFFERED])).order_by(Order.id))).all()
     ids = [row.id for row in rows]
     live = dict((await session.execute(select(Offer.order_id, func.count()).where(
         Offer.order_id.in_(ids or [-1]), Offer.status.in_(LIVE_OFFER_STATUSES)).group_by(Offer.order_id))).all())
@@ -87,16 +92,12 @@ async def _problem_orders(session: AsyncSession, areas: dict[int, Area], plane: 
     return found
 
 
-async def _problem_members(session: AsyncSession, areas: dict[int, Area], plane: Plane, now: datetime,
-                           zone: ZoneInfo) -> list[tuple[Candidate, int]]:
-    communities = [a.id for a in areas.values() if a.level == AreaLevel.COMMUNITY]
+async def _problem_members(session: AsyncSession, communities: list[int], areas: dict[int, Area], plane: Plane,
+                           now: datetime, zone: ZoneInfo) -> list[tuple[Candidate, int]]:
     rows = (await session.scalars(select(MemberProfile).join(Account, Account.id == MemberProfile.account_id).where(
         MemberProfile.community_id.in_(communities or [-1]), Account.is_active,
         MemberProfile.live_orders < MemberProfile.capacity).order_by(MemberProfile.account_id))).all()
-    month_start = datetime.combine(now.astimezone(zone).date().replace(day=1), datetime.min.time(), zone)
-    served = dict((await session.execute(select(Offer.member_id, func.count()).where(
-        Offer.member_id.in_([r.account_id for r in rows] or [-1]), Offer.status == OfferStatus.ACCEPTED,
-        Offer.responded_at >= month_start).group_by(Offer.member_id))).all())
+    served = await served_this_month(session, [r.account_id for r in rows], now, zone)
     found = []
     for row in rows:
         x, y = plane.metres(*_where(row.latitude, row.longitude, areas.get(row.community_id), areas))
@@ -106,6 +107,31 @@ async def _problem_members(session: AsyncSession, areas: dict[int, Area], plane:
             load=served.get(row.account_id, 0), community=str(row.community_id),
             available=_week_windows(row.availability, now, zone)), row.account_id))
     return found
+
+
+async def served_this_month(session: AsyncSession, member_ids: list[int], now: datetime,
+                            zone: ZoneInfo) -> dict[int, int]:
+    """Each member's load: offers they accepted since the start of this month (local time)."""
+    month_start = datetime.combine(now.astimezone(zone).date().replace(day=1), datetime.min.time(), zone)
+    return dict((await session.execute(select(Offer.member_id, func.count()).where(
+        Offer.member_id.in_(member_ids or [-1]), Offer.status == OfferStatus.ACCEPTED,
+        Offer.responded_at >= month_start).group_by(Offer.member_id))).all())
+
+
+def _ancestor_ids(area: Area) -> list[int]:
+    return [int(part) for part in area.path.strip("/").split("/") if part]
+
+
+async def pair_place(session: AsyncSession, order: Order, member: MemberProfile) -> tuple[float, bool]:
+    """Metres between an order and a member, and whether the order lies in the member's 双报到 community."""
+    order_area = await session.get(Area, order.area_id)
+    member_area = await session.get(Area, member.community_id)
+    ids = set(_ancestor_ids(order_area) if order_area else []) | set(_ancestor_ids(member_area) if member_area else [])
+    areas = {a.id: a for a in (await session.scalars(select(Area).where(Area.id.in_(ids or [-1])))).all()}
+    here = _where(order.latitude, order.longitude, areas.get(order.area_id), areas)
+    plane = Plane(*here)
+    east, north = plane.metres(*_where(member.latitude, member.longitude, areas.get(member.community_id), areas))
+    return math.hypot(east, north), _community_of(order.area_id, areas) == str(member.community_id)
 
 
 def _week_windows(availability: list[list[int]], now: datetime, zone: ZoneInfo) -> list[tuple[int, int]]:

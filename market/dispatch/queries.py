@@ -55,4 +55,5 @@ def _fields(run: MatchRun) -> dict:
         status_name=RoundStatus(run.status).label, solver=run.solver, weights=dict(run.weights),
         orders_count=run.orders_count, candidates_count=run.candidates_count, pairs_count=run.pairs_count,
         assigned_count=run.assigned_count, objective=run.objective, lower_bound=run.lower_bound, seconds=run.seconds,
-        started_at=run.started_at, finished_at=run.finished_at, committed_at=run.committed_at, error=run.error)
+        started_at=run.started_at, finished_at=run.finished_at, committed_at=run.committed_at, error=run.error,
+        problem_file=run.problem_path, result_file=run.result_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,12 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
+from market.clock import Clock
 from market.database import Database
 from market.dispatch.problem import RoundInput, collect
 from market.dispatch.runner import RoundSolver
 from market.dispatch.weights import weights_for
-from market.errors import Conflict, InvalidInput, MarketError, NotFound
-from market.models import Area, MatchAssignment, MatchRun, MemberProfile
+from market.errors import Conflict, MarketError, NotFound
+from market.models import Area, MatchAssignment, MatchRun
 from market.orders.offers import offer_from_round
 from market.settings import Settings
 from market.vocab import Role, RoundStatus, UnservedReason
@@ -35,25 +37,34 @@ async def staff_area(session: AsyncSession, actor: Actor, area_id: int, *roles: 
 
 
 async def start_round(database: Database, solver: RoundSolver, settings: Settings, actor: Actor, area_id: int,
-                      dry_run: bool, accept_within_minutes: int, now: datetime) -> int:
+                      dry_run: bool, accept_within_minutes: int, clock: Clock) -> int:
     """Runs a round for the area and returns its id; without dry_run its offers are made at once."""
+    started = clock.now()
     async with database.transaction(write=False) as session:
         area = await staff_area(session, actor, area_id)
         weights, _ = await weights_for(session, area)
-        given = await collect(session, area, weights, now, settings.tz)
+        given = await collect(session, area, weights, started, settings.tz)
     # No transaction is open while the optimiser works: nobody waits on it for a lock.
-    raw_result, result = await solver.solve(given.problem)
+    raw_result, result, seconds = await solver.solve(given.problem)
     files = _save_files(settings.data_dir, given, raw_result)
     try:
-        return await _record(database, actor, area, given, result, files, dry_run, accept_within_minutes, now)
+        return await _record(database, actor, area, given, result, files, dry_run, accept_within_minutes,
+                             Timing(started, clock.now(), seconds))
     except BaseException:
         for path in files:  # the run was not recorded: its files must not linger either
             (Path(settings.data_dir) / path).unlink(missing_ok=True)
         raise
 
 
+@dataclass(frozen=True)
+class Timing:
+    started_at: datetime
+    finished_at: datetime
+    seconds: float
+
+
 async def _record(database: Database, actor: Actor, area: Area, given: RoundInput, result: Result,
-                  files: tuple[str, str], dry_run: bool, accept_within_minutes: int, now: datetime) -> int:
+                  files: tuple[str, str], dry_run: bool, accept_within_minutes: int, timing: Timing) -> int:
     weights = given.problem.weights
     async with database.transaction() as session:
         run = MatchRun(area_id=area.id, started_by_id=actor.account_id, dry_run=dry_run,
@@ -61,7 +72,8 @@ async def _record(database: Database, actor: Actor, area: Area, given: RoundInpu
                        weights=msgspec.structs.asdict(weights), orders_count=result.stats.orders,
                        candidates_count=result.stats.candidates, pairs_count=result.stats.pairs,
                        assigned_count=len(result.assignments), objective=result.objective,
-                       lower_bound=result.lower_bound, seconds=result.stats.seconds, started_at=now, finished_at=now,
+                       lower_bound=result.lower_bound, seconds=timing.seconds, started_at=timing.started_at,
+                       finished_at=timing.finished_at,
                        unserved=[{"order_id": given.order_ids[u.order], "slots": u.slots, "reason": u.reason}
                                  for u in result.unserved]
                        + [{"order_id": order_id, "slots": slots, "reason": UnservedReason.WINDOW_PASSED}
@@ -72,36 +84,14 @@ async def _record(database: Database, actor: Actor, area: Area, given: RoundInpu
         session.add_all(_assignments(run.id, given, result))
         await session.flush()
         if not dry_run:
-            await _commit(session, actor, run, accept_within_minutes, now)
+            await _commit(session, actor, run, accept_within_minutes, timing.finished_at)
         return run.id
 
 
 async def commit_round(session: AsyncSession, actor: Actor, run_id: int, accept_within_minutes: int,
                        now: datetime) -> None:
-    run = await _staff_run(session, actor, run_id)
+    run = await staff_run(session, actor, run_id)
     await _commit(session, actor, run, accept_within_minutes, now)
-
-
-async def override(session: AsyncSession, actor: Actor, run_id: int, assignment_id: int, member_id: int | None,
-                   now: datetime) -> None:
-    """A dispatcher replaces one proposed member by another, or takes the assignment out, before commit."""
-    run = await _staff_run(session, actor, run_id)
-    if run.status != RoundStatus.PREVIEW:
-        raise Conflict("该轮次已派单，不能再调整", details={"current_state": run.status})
-    assignment = await session.get(MatchAssignment, assignment_id)
-    if assignment is None or assignment.run_id != run.id:
-        raise NotFound("该派单建议不存在")
-    if member_id is None:
-        await session.delete(assignment)
-        return
-    member = await session.get(MemberProfile, member_id)
-    if member is None:
-        raise InvalidInput("该账号不是已报到的党员", field="member_id")
-    assignment.member_id, assignment.overridden_by_id = member_id, actor.account_id
-    # The optimiser's terms described its own choice; a hand-picked member has none.
-    assignment.distance_m = assignment.distance = assignment.outside = assignment.fairness = 0
-    assignment.same_community = False
-    await session.flush()
 
 
 async def _commit(session: AsyncSession, actor: Actor, run: MatchRun, accept_within_minutes: int,
@@ -126,7 +116,7 @@ async def _commit(session: AsyncSession, actor: Actor, run: MatchRun, accept_wit
     await session.flush()
 
 
-async def _staff_run(session: AsyncSession, actor: Actor, run_id: int) -> MatchRun:
+async def staff_run(session: AsyncSession, actor: Actor, run_id: int) -> MatchRun:
     run = await session.get(MatchRun, run_id)
     area = await session.get(Area, run.area_id) if run else None
     if run is None or area is None or not actor.covers(area.path, *STAFF):

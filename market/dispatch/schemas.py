@@ -84,6 +84,9 @@ class RoundRead(msgspec.Struct):
     finished_at: datetime | None
     committed_at: datetime | None
     error: str | None
+    # The saved problem and result, under the data folder: `python -m matching check` replays them.
+    problem_file: str | None
+    result_file: str | None
 
 
 class RoundDetail(RoundRead):

@@ -56,6 +56,15 @@ async def set_weights(session: AsyncSession, actor: Actor, area: Area, data: Wei
     return await read_weights(session, area)
 
 
+async def clear_weights(session: AsyncSession, area: Area) -> WeightsRead:
+    """The area's own weights removed: it follows the nearest area above again."""
+    row = await session.get(DispatchWeights, area.id)
+    if row is not None:
+        await session.delete(row)
+        await session.flush()
+    return await read_weights(session, area)
+
+
 async def read_weights(session: AsyncSession, area: Area) -> WeightsRead:
     weights, set_on = await weights_for(session, area)
     return WeightsRead(area_id=area.id, set_on_area_id=set_on, **msgspec.structs.asdict(weights))

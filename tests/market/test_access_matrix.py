@@ -103,6 +103,7 @@ CASES = {
                          needs_round=True),
     "override": Case("POST", "/api/rounds/{run_id}/assignments/{assignment_id}/override", "open",
                      expect(403, **STAFF_ONLY), body={"member_id": "{second_member}"}, needs_round=True),
+    "clear weights": Case("DELETE", "/api/areas/{community}/dispatch-weights", "open", expect(403, **STAFF_ONLY)),
     "set weights": Case("PUT", "/api/areas/{community}/dispatch-weights", "open", expect(403, **STAFF_ONLY),
                         body={"distance_per_100m": 1, "fairness_per_order": 5, "outside_community": 0,
                               "unserved_per_urgency": 10000, "unserved_per_waiting_hour": 0}),

@@ -10,12 +10,13 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import update
 
 from market.database import Database
-from market.models import Offer, Order
+from market.models import MemberProfile, Offer, Order
 from market.settings import Settings
 from matching.check import check
 from matching.instances import city
 from matching.problem import read_problem
-from matching.result import read_result
+from matching.result import read_result, write_result
+from matching.solve import solve
 from tests.conftest import SECRET
 from tests.market.flows import Flows
 from tests.market.world import START, World, bearer
@@ -49,10 +50,10 @@ async def test_a_preview_proposes_offers_and_makes_none_until_committed(
     [offer] = await flows.call("GET", "/api/offers", member)
     assert offer["why"]["same_community"] == 1 and offer["why"]["distance_m"] == 0
 
-    # The round's problem and result were saved, and they pass the optimiser's checker.
-    problem_file = next((Path(settings.data_dir) / "rounds").glob("*-problem.json"))
-    result_file = problem_file.with_name(problem_file.name.replace("-problem", "-result"))
-    assert check(read_problem(problem_file.read_bytes()), read_result(result_file.read_bytes())) == []
+    # The round's problem and result were saved: they pass the checker, and solving again gives the same bytes.
+    problem = read_problem((Path(settings.data_dir) / committed["problem_file"]).read_bytes())
+    saved = (Path(settings.data_dir) / committed["result_file"]).read_bytes()
+    assert check(problem, read_result(saved)) == [] and write_result(solve(problem)) == saved
 
 
 async def test_a_round_without_dry_run_makes_its_offers_at_once(client: AsyncTestClient, world: World,
@@ -99,6 +100,47 @@ async def test_a_dispatcher_overrides_one_proposal_before_commit(client: AsyncTe
     assert offer["offer_id"] == committed["assignments"][0]["offer_id"] and offer["why"]["by_hand"] == 1
     late = await flows.client.post(url, json={"member_id": None}, headers=flows.headers[world.dispatcher])
     assert late.status_code == 409 and late.json()["details"]["current_state"] == "committed"
+
+
+async def test_an_override_keeps_to_the_rules_and_is_priced_like_the_optimisers_choice(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await _flows(client, world, database)
+    await flows.order_in("open")
+    preview = await _round(flows)
+    [proposal] = preview["assignments"]
+    url = f"/api/rounds/{preview['id']}/assignments/{proposal['id']}/override"
+    headers = flows.headers[world.dispatcher]
+    for member_id, why in ((world.other_member, "管辖"), (world.resident, "已报到")):
+        refused = await client.post(url, json={"member_id": member_id}, headers=headers)
+        assert refused.status_code == 400 and refused.json()["field"] == "member_id" and why in refused.json()["message"]
+    async with database.transaction() as session:
+        await session.execute(update(MemberProfile).where(MemberProfile.account_id == world.unit_member)
+                              .values(categories=["daily_help"]))
+    no_category = await client.post(url, json={"member_id": world.unit_member}, headers=headers)
+    assert no_category.status_code == 400 and "服务类别" in no_category.json()["message"]
+    other = next(m for m in (world.member, world.second_member) if m != proposal["member"]["id"])
+    changed = (await client.post(url, json={"member_id": other}, headers=headers)).json()["assignments"][0]
+    assert (changed["same_community"], changed["distance_m"], changed["overridden"]) == (True, 0, True)
+
+
+async def test_taking_an_assignment_out_lists_its_order_as_unserved(client: AsyncTestClient, world: World,
+                                                                    database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    preview = await _round(flows)
+    [proposal] = preview["assignments"]
+    url = f"/api/rounds/{preview['id']}/assignments/{proposal['id']}/override"
+    after = await flows.call("POST", url, world.dispatcher, json={"member_id": None})
+    assert after["assignments"] == [] and after["assigned_count"] == 0
+    assert [(u["order_id"], u["reason"]) for u in after["unserved"]] == [(made.order_id, "removed")]
+
+
+async def test_a_round_for_a_grid_draws_on_its_communitys_members(client: AsyncTestClient, world: World,
+                                                                  database: Database) -> None:
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    run = await flows.call("POST", f"/api/areas/{world.grid}/rounds", world.dispatcher, json={})
+    assert run["candidates_count"] == 3 and [a["order_id"] for a in run["assignments"]] == [made.order_id]
 
 
 async def test_an_assignment_that_became_impossible_is_skipped_with_its_reason(
@@ -151,6 +193,8 @@ async def test_weights_are_set_within_bounds_and_inherited_below(client: AsyncTe
     assert (await flows.call("GET", url, world.dispatcher))["unserved_per_urgency"] == 20000
     await flows.order_in("open")
     assert (await _round(flows))["weights"]["fairness_per_order"] == 8
+    cleared = await client.delete(url, headers=flows.headers[world.dispatcher])
+    assert cleared.status_code == 200 and cleared.json()["set_on_area_id"] is None
 
 
 async def test_http_keeps_answering_while_a_large_round_is_solved(client: AsyncTestClient) -> None:
@@ -162,7 +206,7 @@ async def test_http_keeps_answering_while_a_large_round_is_solved(client: AsyncT
         response = await client.get("/health")
         assert response.status_code == 200
         answered += 1
-    _, result = await large
+    _, result, _ = await large
     assert result.stats.orders == 20_000 and answered >= 20
 
 
@@ -190,3 +234,13 @@ async def test_an_order_whose_time_window_is_over_is_reported_not_dropped(
     run = await _round(flows)
     assert run["orders_count"] == 0 and run["assignments"] == []
     assert [(u["order_id"], u["reason"]) for u in run["unserved"]] == [(made.order_id, "window_passed")]
+
+
+async def test_a_round_and_a_commit_need_no_body(client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await _flows(client, world, database)
+    await flows.order_in("open")
+    headers = flows.headers[world.dispatcher]
+    preview = await client.post(f"/api/areas/{world.community}/rounds", headers=headers)
+    assert preview.status_code == 201 and preview.json()["status"] == "preview", preview.text
+    committed = await client.post(f"/api/rounds/{preview.json()['id']}/commit", headers=headers)
+    assert committed.status_code == 200 and committed.json()["status"] == "committed"

@@ -20,7 +20,7 @@ GOOD = checked(GIVEN)
 BROKEN: dict[str, tuple[Callable[[Result], Result], str]] = {
     "objective": (lambda r: replace(r, objective=r.objective - 1), "objective"),
     "ineligible pair": (lambda r: replace(r, assignments=[
-        replace(r.assignments[0], candidate="m-2"), *r.assignments[1:]]), "not an eligible pair"),
+        replace(r.assignments[0], candidate="m-2"), *r.assignments[1:]]), "not an eligible pair (category repair"),
     "terms": (lambda r: replace(r, assignments=[
         replace(r.assignments[0], terms=Terms(0, 0, r.assignments[0].terms.fairness)), *r.assignments[1:]]),
         "terms distance"),

@@ -25,7 +25,7 @@ def test_missing_optional_keys_take_the_documented_defaults() -> None:
     ([{**ORDER, "start_min": 60, "end_min": 60}], [MEMBER], "order o-1: end_min"),
     ([ORDER], [{**MEMBER, "capacity": -1}], "candidate m-1: capacity"),
     ([ORDER], [{**MEMBER, "available": [[100, 50]]}], "candidate m-1: available"),
-    ([{**ORDER, "colour": "red"}], [MEMBER], "order o-1: entry: Object contains unknown field `colour`"),
+    ([{**ORDER, "colour": "red"}], [MEMBER], "order o-1: Object contains unknown field `colour`"),
     ([{**ORDER, "x_m": "far"}], [MEMBER], "order o-1: x_m"),
     ([ORDER], [{**MEMBER, "capacity": None}], "candidate m-1: capacity"),
 ])
