@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         problem = read_problem(args.problem.read_bytes())
         if args.command == "solve":
-            sys.stdout.buffer.write(write_result(solve(problem, args.solver, timed=args.timed)) + b"\n")
+            sys.stdout.buffer.write(write_result(solve(problem, args.solver, timed=args.timed)))
             return 0
         violations = check(problem, read_result(args.result.read_bytes()))
     except (ProblemError, OSError) as error:

@@ -62,4 +62,5 @@ def read_result(raw: bytes | str) -> Result:
 
 
 def write_result(result: Result) -> bytes:
-    return msgspec.json.encode(result)
+    """The result file's bytes, ending with a newline as a text file should."""
+    return msgspec.json.encode(result) + b"\n"
