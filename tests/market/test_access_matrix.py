@@ -102,7 +102,7 @@ CASES = {
                          body={"accept_within_minutes": 60},
                          needs_round=True),
     "override": Case("POST", "/api/rounds/{run_id}/assignments/{assignment_id}/override", "open",
-                     expect(403, **STAFF_ONLY), body={"member_id": "{second_member}"}, needs_round=True),
+                     expect(403, **STAFF_ONLY), body={"member_id": "{other_choice}"}, needs_round=True),
     "clear weights": Case("DELETE", "/api/areas/{community}/dispatch-weights", "open", expect(403, **STAFF_ONLY)),
     "set weights": Case("PUT", "/api/areas/{community}/dispatch-weights", "open", expect(403, **STAFF_ONLY),
                         body={"distance_per_100m": 1, "fairness_per_order": 5, "outside_community": 0,
@@ -143,7 +143,9 @@ async def test_each_caller_gets_what_the_rules_say(name: str, client: AsyncTestC
         if case.needs_round:
             preview = await flows.call("POST", f"/api/areas/{world.community}/rounds", world.dispatcher,
                                        json={"dry_run": True})
-            names["run_id"], names["assignment_id"] = preview["id"], preview["assignments"][0]["id"]
+            first = preview["assignments"][0]
+            names["run_id"], names["assignment_id"] = preview["id"], first["id"]
+            names["other_choice"] = next(m for m in (world.member, world.second_member) if m != first["member"]["id"])
         url = case.url.format(**names)
         kwargs: dict = {"json": _fill(case.body, names)} if case.body else {}
         if case.multipart:
