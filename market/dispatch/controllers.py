@@ -8,6 +8,7 @@ from litestar.params import FromPath
 from market.access import DISPATCHERS, policy
 from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSession
 from market.dispatch import overrides, queries, rounds, weights
+from market.dispatch.queries import READERS
 from market.dispatch.schemas import (
     CommitBody,
     OverrideBody,
@@ -19,9 +20,7 @@ from market.dispatch.schemas import (
 )
 from market.examples import example_body
 from market.orders.controllers import Limit, Offset
-from market.vocab import Role
 
-READERS = (*DISPATCHERS, Role.AUDITOR)
 RoundCreateBody = example_body(RoundCreate, {"dry_run": True, "accept_within_minutes": 1440}, optional=True)
 CommitBodyExample = example_body(CommitBody, {"accept_within_minutes": 1440}, optional=True)
 OverrideBodyExample = example_body(OverrideBody, {"member_id": 12})

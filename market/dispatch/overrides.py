@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.access import Actor
+from market.access import DISPATCHERS, Actor
 from market.dispatch.problem import EXCLUDING_OFFERS, pair_place, served_this_month
-from market.dispatch.rounds import STAFF, staff_run
+from market.dispatch.rounds import staff_run
 from market.errors import Conflict, InvalidInput, NotFound
 from market.models import Area, MatchAssignment, MatchRun, MemberProfile, Offer, Order
 from market.vocab import RoundStatus, UnservedReason
@@ -56,7 +56,7 @@ async def _member_who_may_serve(session: AsyncSession, actor: Actor, run: MatchR
     """The hard rules a dispatcher cannot waive; distance and time are theirs to judge."""
     member = await session.get(MemberProfile, member_id)
     community = await session.get(Area, member.community_id) if member else None
-    if member is None or community is None or not actor.covers(community.path, *STAFF):
+    if member is None or community is None or not actor.covers(community.path, *DISPATCHERS):
         raise InvalidInput("请选择您管辖社区内已报到的党员", field="member_id")
     if member_id == order.requester_id:
         raise InvalidInput("不能为自己的订单服务", field="member_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.access import Actor
+from market.access import DISPATCHERS, Actor
 from market.dispatch.rounds import staff_area
 from market.dispatch.schemas import AssignmentRead, RoundDetail, RoundRead, UnservedRead
 from market.errors import NotFound
@@ -13,7 +13,7 @@ from market.models import Account, Area, MatchAssignment, MatchRun, Order
 from market.orders.schemas import PersonRead
 from market.vocab import Role, RoundStatus, UnservedReason
 
-READERS = (Role.DISPATCHER, Role.AUDITOR, Role.ADMIN)
+READERS = (*DISPATCHERS, Role.AUDITOR)  # who may read rounds and weights
 
 
 async def list_rounds(session: AsyncSession, actor: Actor, area_id: int, limit: int,
@@ -50,10 +50,12 @@ def round_read(run: MatchRun) -> RoundRead:
 
 
 def _fields(run: MatchRun) -> dict:
-    return dict(
-        id=run.id, area_id=run.area_id, dry_run=run.dry_run, status=run.status,
-        status_name=RoundStatus(run.status).label, solver=run.solver, weights=dict(run.weights),
-        orders_count=run.orders_count, candidates_count=run.candidates_count, pairs_count=run.pairs_count,
-        assigned_count=run.assigned_count, objective=run.objective, lower_bound=run.lower_bound, seconds=run.seconds,
-        started_at=run.started_at, finished_at=run.finished_at, committed_at=run.committed_at, error=run.error,
-        problem_file=run.problem_path, result_file=run.result_path)
+    return {
+        "id": run.id, "area_id": run.area_id, "dry_run": run.dry_run, "status": run.status,
+        "status_name": RoundStatus(run.status).label, "solver": run.solver, "weights": dict(run.weights),
+        "orders_count": run.orders_count, "candidates_count": run.candidates_count, "pairs_count": run.pairs_count,
+        "assigned_count": run.assigned_count, "objective": run.objective, "lower_bound": run.lower_bound,
+        "seconds": run.seconds, "started_at": run.started_at, "finished_at": run.finished_at,
+        "committed_at": run.committed_at, "error": run.error, "problem_file": run.problem_path,
+        "result_file": run.result_path,
+    }

@@ -12,7 +12,7 @@ import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.access import Actor
+from market.access import DISPATCHERS, Actor
 from market.clock import Clock
 from market.database import Database
 from market.dispatch.problem import RoundInput, collect
@@ -26,12 +26,10 @@ from market.vocab import Role, RoundStatus, UnservedReason
 from matching.problem import write_problem
 from matching.result import Result
 
-STAFF = (Role.DISPATCHER, Role.ADMIN)
-
 
 async def staff_area(session: AsyncSession, actor: Actor, area_id: int, *roles: Role) -> Area:
     area = await session.get(Area, area_id)
-    if area is None or not actor.covers(area.path, *(roles or STAFF)):
+    if area is None or not actor.covers(area.path, *(roles or DISPATCHERS)):
         raise NotFound("区域不存在")
     return area
 
@@ -119,7 +117,7 @@ async def _commit(session: AsyncSession, actor: Actor, run: MatchRun, accept_wit
 async def staff_run(session: AsyncSession, actor: Actor, run_id: int) -> MatchRun:
     run = await session.get(MatchRun, run_id)
     area = await session.get(Area, run.area_id) if run else None
-    if run is None or area is None or not actor.covers(area.path, *STAFF):
+    if run is None or area is None or not actor.covers(area.path, *DISPATCHERS):
         raise NotFound("派单轮次不存在")
     return run
 
