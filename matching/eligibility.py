@@ -8,6 +8,7 @@ held too few eligible candidates (or a tie at the edge) asks again with a larger
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, repeat
 
@@ -72,20 +73,31 @@ def eligible_pairs(problem: Problem, cols: Columns) -> Pairs:
     skills = sorted({skill for order in problem.orders for skill in order.skills})
     has_skill = _membership([c.skills for c in problem.candidates], skills)
     rules = rules_of(problem, cols, skills, has_skill)
-    searches = [_Search.of(cols, orders, members, problem.nearest)
-                for orders, members in _search_groups(problem, cols, skills, has_skill)]
+    groups = _search_groups(problem, cols, skills, has_skill)
+    # Two halves on two threads: building and asking the trees, and most numpy passes, run without the GIL.
+    halves = [groups[0::2], groups[1::2]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = pool.map(lambda half: _answer(half, rules, cols, problem.nearest), halves)
+        found = [chosen for part in parts for chosen in part]
+    if not found:
+        return _priced(problem, cols, *(np.zeros(0, dtype=dtype) for dtype in (np.int64, np.int64, np.float64)))
+    return _priced(problem, cols, *(np.concatenate([f[n] for f in found]) for n in range(3)))
+
+
+def _answer(groups: list[tuple[np.ndarray, np.ndarray]], rules: Rules, cols: Columns,
+            nearest: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The chosen pairs of these groups' orders, widening k for the orders not yet answered."""
+    searches = [_Search.of(cols, orders, members, nearest) for orders, members in groups]
     done = np.zeros(cols.order_count, dtype=bool)
     found = []
     while searches:
         for batch in _batches(searches, cols):
-            order, candidate, distance, complete_rows = _choose(batch, rules, problem.nearest)
+            order, candidate, distance, complete_rows = _choose(batch, rules, nearest)
             found.append((order, candidate, distance))
             done[complete_rows] = True
         searches = [search.widened(search.pending[~done[search.pending]]) for search in searches]
         searches = [search for search in searches if len(search.pending)]
-    if not found:
-        return _priced(problem, cols, *(np.zeros(0, dtype=dtype) for dtype in (np.int64, np.int64, np.float64)))
-    return _priced(problem, cols, *(np.concatenate([f[n] for f in found]) for n in range(3)))
+    return found
 
 
 @dataclass(frozen=True)
