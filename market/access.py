@@ -63,6 +63,12 @@ class Policy:
     roles: tuple[Role, ...] = ()
     public: bool = False
 
+    def describe(self) -> str:
+        """The line the API document shows: who may call the route."""
+        if self.public:
+            return "权限：公开，无需登录"
+        return "权限：" + "、".join(role.label for role in self.roles)
+
 
 def policy(*roles: Role) -> dict[str, Policy]:
     """Route options declaring the roles that may call it."""

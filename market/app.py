@@ -12,7 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market import __version__
-from market.access import PUBLIC, Actor, enforce_policy
+from market.access import PUBLIC, Actor, Policy, enforce_policy
 from market.accounts.controllers import AccountController, revoke_grant
 from market.areas.controllers import create_area, list_areas
 from market.auth.controllers import AuthController, read_me
@@ -68,7 +68,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             await app.state.intake.stop()
             await app.state.database.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTES,
         lifespan=[open_database],
         guards=[enforce_policy],
@@ -86,6 +86,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"settings": settings}),
     )
+    describe_policies(app)
+    return app
+
+
+def describe_policies(app: Litestar) -> None:
+    """Each route's roles go into its description in the API document, from the policy that enforces them."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            route_policy = handler.opt.get("policy")
+            if isinstance(route_policy, Policy):
+                handler.description = "\n\n".join(filter(None, [handler.description, route_policy.describe()]))
 
 
 def provide_database(state: State) -> Database:

@@ -54,13 +54,15 @@ async def test_a_role_not_in_the_policy_answers_403(client, world, database) -> 
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
 
 
-async def test_the_openapi_document_summarises_every_route_and_shows_an_example_body(client) -> None:  # noqa: ANN001
+async def test_the_openapi_document_summarises_every_route_with_its_roles_and_an_example_body(client) -> None:  # noqa: ANN001
     document = (await client.get("/schema/openapi.json")).json()
     missing = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             if not operation.get("summary"):
                 missing.append(f"{method} {path}: no summary")
+            if "权限：" not in operation.get("description", ""):
+                missing.append(f"{method} {path}: no roles in the description")
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 if not media["schema"].get("examples"):
                     missing.append(f"{method} {path}: no example body")
