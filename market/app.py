@@ -20,6 +20,8 @@ from market.auth.requests import ActorCache, bearer_authenticator
 from market.clock import Clock, SystemClock
 from market.database import Database
 from market.dependencies import AppDatabase
+from market.dispatch.controllers import AreaDispatchController, RoundController
+from market.dispatch.runner import RoundSolver
 from market.errors import EXCEPTION_HANDLERS
 from market.health import health
 from market.members.controllers import (
@@ -30,8 +32,6 @@ from market.members.controllers import (
 )
 from market.meta import meta
 from market.orders.controllers import OrderController, open_board
-from market.dispatch.controllers import AreaDispatchController, RoundController
-from market.dispatch.runner import RoundSolver
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
