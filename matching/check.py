@@ -25,9 +25,14 @@ class _Candidates:
         self.open = np.array([c.capacity >= 1 for c in candidates], dtype=bool)
         self.ids = np.array([c.id for c in candidates], dtype=object)
         self.index = {c.id: i for i, c in enumerate(candidates)}
+        self._having: dict[tuple[str, str], np.ndarray] = {}
 
     def having(self, attribute: str, value: str) -> np.ndarray:
-        return np.array([value in getattr(c, attribute) for c in self.items], dtype=bool)
+        """Who lists `value` in `attribute`; orders ask for the same few categories and skills again and again."""
+        key = (attribute, value)
+        if key not in self._having:
+            self._having[key] = np.array([value in getattr(c, attribute) for c in self.items], dtype=bool)
+        return self._having[key]
 
     def available_for(self, order: Order) -> np.ndarray:
         return np.array([any(a < order.end_min and b > order.start_min for a, b in c.available) for c in self.items],

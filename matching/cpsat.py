@@ -38,7 +38,7 @@ def solve_part(cols: Columns, pairs: Pairs, free: np.ndarray, fixed: np.ndarray,
     in_part = free[pairs.order]
     kept = fixed & ~in_part
     held = np.bincount(pairs.candidate[kept], minlength=cols.candidate_count)
-    fixed_cost = int(pairs.cost[kept].sum() + _fairness_of_counts(cols, held, np.zeros_like(held)).sum())
+    fixed_cost = int(pairs.cost[kept].sum() + _fairness_of_counts(cols, held).sum())
     kept_served = np.bincount(pairs.order[kept], minlength=cols.order_count)
     fixed_cost += int((cols.unserved_cost * (cols.headcount - kept_served))[~free].sum())
 
@@ -91,10 +91,10 @@ def solve_part(cols: Columns, pairs: Pairs, free: np.ndarray, fixed: np.ndarray,
     return Answer(chosen, fixed_cost + int(np.ceil(solver.best_objective_bound - 1e-6)), status == cp_model.OPTIMAL)
 
 
-def _fairness_of_counts(cols: Columns, counts: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """Per candidate, the fairness cost of `counts` orders whose first takes slot `start`."""
+def _fairness_of_counts(cols: Columns, counts: np.ndarray) -> np.ndarray:
+    """Per candidate, the fairness cost of `counts` orders: the format's n × load + n(n − 1)/2, weighted."""
     n = counts
-    return cols.fairness * (n * (cols.load + start) + n * (n - 1) // 2)
+    return cols.fairness * (n * cols.load + n * (n - 1) // 2)
 
 
 def _apply(parameters: object, limits: Limits) -> None:

@@ -32,13 +32,10 @@ class Pairs:
     distance_m: np.ndarray  # float64
     distance_cost: np.ndarray  # int64
     outside_cost: np.ndarray  # int64
+    cost: np.ndarray  # int64: distance_cost + outside_cost, summed once (solvers read it per pair)
 
     def __len__(self) -> int:
         return len(self.order)
-
-    @property
-    def cost(self) -> np.ndarray:
-        return self.distance_cost + self.outside_cost
 
 
 @dataclass(frozen=True)
@@ -281,6 +278,7 @@ def _priced(problem: Problem, cols: Columns, order: np.ndarray, candidate: np.nd
                                     for c in problem.candidates], dtype=np.int64)
     weights = problem.weights
     outside = order_community[order] != candidate_community[candidate]
-    return Pairs(order=order, candidate=candidate, distance_m=distance,
-                 distance_cost=weights.distance_per_100m * np.floor(distance / 100).astype(np.int64),
-                 outside_cost=np.where(outside, weights.outside_community, 0).astype(np.int64))
+    distance_cost = weights.distance_per_100m * np.floor(distance / 100).astype(np.int64)
+    outside_cost = np.where(outside, weights.outside_community, 0).astype(np.int64)
+    return Pairs(order=order, candidate=candidate, distance_m=distance, distance_cost=distance_cost,
+                 outside_cost=outside_cost, cost=distance_cost + outside_cost)
