@@ -193,3 +193,5 @@ LABELS: dict[str, dict[str, str]] = {
 
 # Offers that still hold a slot of their order.
 LIVE_OFFER_STATUSES = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
+# Who holds an order, or lost it once (declined it, let it lapse), is not offered it again.
+EXCLUDING_OFFER_STATUSES = (OfferStatus.DECLINED, OfferStatus.EXPIRED, *LIVE_OFFER_STATUSES)

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import DISPATCHERS, Actor
-from market.dispatch.problem import EXCLUDING_OFFERS, pair_place, served_this_month
+from market.dispatch.problem import pair_place, served_this_month
 from market.dispatch.rounds import staff_run
 from market.errors import Conflict, InvalidInput, NotFound
-from market.models import Area, MatchAssignment, MatchRun, MemberProfile, Offer, Order
+from market.models import Area, MatchAssignment, MatchRun, MemberProfile, Order
+from market.orders.offers import check_member_may_serve
 from market.vocab import RoundStatus, UnservedReason
 
 
@@ -53,21 +54,16 @@ async def _take_out(session: AsyncSession, run: MatchRun, assignment: MatchAssig
 
 async def _member_who_may_serve(session: AsyncSession, actor: Actor, run: MatchRun, order: Order,
                                 member_id: int) -> MemberProfile:
-    """The hard rules a dispatcher cannot waive; distance and time are theirs to judge."""
+    """What every offer checks, and the hard rules a dispatcher cannot waive; distance and time are theirs to judge."""
+    await check_member_may_serve(session, order, member_id)
     member = await session.get(MemberProfile, member_id)
     community = await session.get(Area, member.community_id) if member else None
     if member is None or community is None or not actor.covers(community.path, *DISPATCHERS):
         raise InvalidInput("请选择您管辖社区内已报到的党员", field="member_id")
-    if member_id == order.requester_id:
-        raise InvalidInput("不能为自己的订单服务", field="member_id")
     if order.category_code not in member.categories:
         raise InvalidInput("该党员没有登记这个服务类别", field="member_id")
     if member.live_orders >= member.capacity:
         raise InvalidInput("该党员手头的单已满", field="member_id")
-    answered = await session.scalar(select(Offer.id).where(
-        Offer.order_id == order.id, Offer.member_id == member_id, Offer.status.in_(EXCLUDING_OFFERS)))
-    if answered is not None:
-        raise InvalidInput("该党员已婉拒、超时未接或正在承接此单", field="member_id")
     twice = await session.scalar(select(MatchAssignment.id).where(
         MatchAssignment.run_id == run.id, MatchAssignment.order_id == order.id, MatchAssignment.member_id == member_id))
     if twice is not None:

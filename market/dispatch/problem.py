@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,14 +11,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.models import Account, Area, MemberProfile, Offer, Order
-from market.vocab import LIVE_OFFER_STATUSES, AreaLevel, OfferStatus, OrderStatus
+from market.vocab import (
+    EXCLUDING_OFFER_STATUSES,
+    LIVE_OFFER_STATUSES,
+    AreaLevel,
+    OfferStatus,
+    OrderStatus,
+)
 from matching.problem import WEEK_MIN, Candidate, Problem, Weights
 from matching.problem import Order as ProblemOrder
 
 METRES_PER_DEGREE_LATITUDE = 110_540.0
 METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111_320.0
-# Who lost an order once (declined it, let it lapse) is not offered it again; nor is who holds it now.
-EXCLUDING_OFFERS = (OfferStatus.DECLINED, OfferStatus.EXPIRED, *LIVE_OFFER_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -34,18 +38,18 @@ class Plane:
         return round(east, 1), round((latitude - self.latitude) * METRES_PER_DEGREE_LATITUDE, 1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoundInput:
     problem: Problem
-    order_ids: dict[str, int] = field(default_factory=dict)  # problem id → order id
-    member_ids: dict[str, int] = field(default_factory=dict)  # problem id → member account id
+    order_ids: dict[str, int]  # problem id → order id
+    member_ids: dict[str, int]  # problem id → member account id
     # Orders left out because their time window is over, with their free slots: the dispatcher must decide.
-    window_passed: list[tuple[int, int]] = field(default_factory=list)
+    window_passed: list[tuple[int, int]]
 
 
 async def collect(session: AsyncSession, area: Area, weights: Weights, now: datetime, zone: ZoneInfo) -> RoundInput:
     subtree = {a.id: a for a in (await session.scalars(select(Area).where(Area.path.startswith(area.path)))).all()}
-    above = {a.id: a for a in (await session.scalars(select(Area).where(Area.id.in_(_ancestor_ids(area))))).all()}
+    above = {a.id: a for a in (await session.scalars(select(Area).where(Area.id.in_(area.lineage)))).all()}
     areas = {**above, **subtree}
     plane = Plane(*_centre(area, subtree))
     passed: list[tuple[int, int]] = []
@@ -63,13 +67,14 @@ async def _problem_orders(session: AsyncSession, subtree: dict[int, Area], areas
                           now: datetime, passed: list[tuple[int, int]]) -> list[tuple[ProblemOrder, int]]:
     rows = (await session.scalars(select(Order).where(
         Order.area_id.in_(subtree), Order.status.in_([OrderStatus.OPEN, OrderStatus.OFFERED])).order_by(Order.id))).all()
-    ids = [row.id for row in rows]
-    live = dict((await session.execute(select(Offer.order_id, func.count()).where(
-        Offer.order_id.in_(ids or [-1]), Offer.status.in_(LIVE_OFFER_STATUSES)).group_by(Offer.order_id))).all())
+    live: dict[int, int] = {}
     excluded: dict[int, set[int]] = {}
-    for order_id, member_id in (await session.execute(select(Offer.order_id, Offer.member_id).where(
-            Offer.order_id.in_(ids or [-1]), Offer.status.in_(EXCLUDING_OFFERS), Offer.member_id.is_not(None)))).all():
-        excluded.setdefault(order_id, set()).add(member_id)
+    for order_id, member_id, status in (await session.execute(select(Offer.order_id, Offer.member_id, Offer.status)
+                                        .where(Offer.order_id.in_([row.id for row in rows] or [-1]),
+                                               Offer.status.in_(EXCLUDING_OFFER_STATUSES)))).all():
+        live[order_id] = live.get(order_id, 0) + (status in LIVE_OFFER_STATUSES)
+        if member_id is not None:
+            excluded.setdefault(order_id, set()).add(member_id)
     found = []
     for row in rows:
         free = row.headcount - live.get(row.id, 0)
@@ -118,15 +123,11 @@ async def served_this_month(session: AsyncSession, member_ids: list[int], now: d
         Offer.responded_at >= month_start).group_by(Offer.member_id))).all())
 
 
-def _ancestor_ids(area: Area) -> list[int]:
-    return [int(part) for part in area.path.strip("/").split("/") if part]
-
-
 async def pair_place(session: AsyncSession, order: Order, member: MemberProfile) -> tuple[float, bool]:
     """Metres between an order and a member, and whether the order lies in the member's 双报到 community."""
     order_area = await session.get(Area, order.area_id)
     member_area = await session.get(Area, member.community_id)
-    ids = set(_ancestor_ids(order_area) if order_area else []) | set(_ancestor_ids(member_area) if member_area else [])
+    ids = set(order_area.lineage if order_area else []) | set(member_area.lineage if member_area else [])
     areas = {a.id: a for a in (await session.scalars(select(Area).where(Area.id.in_(ids or [-1])))).all()}
     here = _where(order.latitude, order.longitude, areas.get(order.area_id), areas)
     plane = Plane(*here)
@@ -172,9 +173,9 @@ def _where(latitude: float | None, longitude: float | None, area: Area | None,
 
 
 def _centre(area: Area, areas: dict[int, Area]) -> tuple[float, float]:
-    placed = [(a.latitude, a.longitude) for a in areas.values() if a.latitude is not None and a.longitude is not None]
     if area.latitude is not None and area.longitude is not None:
         return area.latitude, area.longitude
+    placed = [(a.latitude, a.longitude) for a in areas.values() if a.latitude is not None and a.longitude is not None]
     if placed:
         return sum(p[0] for p in placed) / len(placed), sum(p[1] for p in placed) / len(placed)
     return 0.0, 0.0

@@ -6,10 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import DISPATCHERS, Actor
-from market.dispatch.rounds import staff_area
+from market.dispatch.rounds import staff_area, staff_run
 from market.dispatch.schemas import AssignmentRead, RoundDetail, RoundRead, UnservedRead
-from market.errors import NotFound
-from market.models import Account, Area, MatchAssignment, MatchRun, Order
+from market.models import Account, MatchAssignment, MatchRun, Order
 from market.orders.schemas import PersonRead
 from market.vocab import Role, RoundStatus, UnservedReason
 
@@ -27,10 +26,7 @@ async def list_rounds(session: AsyncSession, actor: Actor, area_id: int, limit: 
 
 
 async def read_round(session: AsyncSession, actor: Actor, run_id: int) -> RoundDetail:
-    run = await session.get(MatchRun, run_id)
-    area = await session.get(Area, run.area_id) if run else None
-    if run is None or area is None or not actor.covers(area.path, *READERS):
-        raise NotFound("派单轮次不存在")
+    run = await staff_run(session, actor, run_id, *READERS)
     rows = (await session.execute(
         select(MatchAssignment, Order.title, Account.display_name)
         .join(Order, Order.id == MatchAssignment.order_id).join(Account, Account.id == MatchAssignment.member_id)

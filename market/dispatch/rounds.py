@@ -43,8 +43,9 @@ async def start_round(database: Database, solver: RoundSolver, settings: Setting
         weights, _ = await weights_for(session, area)
         given = await collect(session, area, weights, started, settings.tz)
     # No transaction is open while the optimiser works: nobody waits on it for a lock.
-    raw_result, result, seconds = await solver.solve(given.problem)
-    files = _save_files(settings.data_dir, given, raw_result)
+    problem_file = write_problem(given.problem)
+    raw_result, result, seconds = await solver.solve(problem_file)
+    files = _save_files(settings.data_dir, problem_file, raw_result)
     try:
         return await _record(database, actor, area, given, result, files, dry_run, accept_within_minutes,
                              Timing(started, clock.now(), seconds))
@@ -114,10 +115,11 @@ async def _commit(session: AsyncSession, actor: Actor, run: MatchRun, accept_wit
     await session.flush()
 
 
-async def staff_run(session: AsyncSession, actor: Actor, run_id: int) -> MatchRun:
+async def staff_run(session: AsyncSession, actor: Actor, run_id: int, *roles: Role) -> MatchRun:
+    """The round, if the caller holds one of `roles` (dispatchers by default) over its area; else 404."""
     run = await session.get(MatchRun, run_id)
     area = await session.get(Area, run.area_id) if run else None
-    if run is None or area is None or not actor.covers(area.path, *DISPATCHERS):
+    if run is None or area is None or not actor.covers(area.path, *(roles or DISPATCHERS)):
         raise NotFound("派单轮次不存在")
     return run
 
@@ -143,12 +145,12 @@ def _assignments(run_id: int, given: RoundInput, result: Result) -> list[MatchAs
     return rows
 
 
-def _save_files(data_dir: str, given: RoundInput, raw_result: bytes) -> tuple[str, str]:
+def _save_files(data_dir: str, problem_file: bytes, raw_result: bytes) -> tuple[str, str]:
     """The problem and result as files under the data folder, so the round can be replayed and checked."""
     folder = Path(data_dir) / "rounds"
     folder.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     problem_path, result_path = f"rounds/{name}-problem.json", f"rounds/{name}-result.json"
-    (Path(data_dir) / problem_path).write_bytes(write_problem(given.problem))
+    (Path(data_dir) / problem_path).write_bytes(problem_file)
     (Path(data_dir) / result_path).write_bytes(raw_result)
     return problem_path, result_path

@@ -7,7 +7,7 @@ import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from matching.problem import Problem, read_problem, write_problem
+from matching.problem import read_problem
 from matching.result import Result, read_result, write_result
 from matching.solve import solve
 
@@ -18,15 +18,14 @@ class RoundSolver:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def solve(self, problem: Problem) -> tuple[bytes, Result, float]:
-        """The result's file, the result, and the seconds the solve took.
+    async def solve(self, problem: bytes) -> tuple[bytes, Result, float]:
+        """For a problem file: the result's file, the result, and the seconds the solve took.
 
         The file leaves the seconds out, so solving the saved problem again gives the same bytes.
         """
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        raw, seconds = await asyncio.get_running_loop().run_in_executor(self._pool, solve_file,
-                                                                         write_problem(problem))
+        raw, seconds = await asyncio.get_running_loop().run_in_executor(self._pool, solve_file, problem)
         return raw, read_result(raw), seconds
 
     def close(self) -> None:

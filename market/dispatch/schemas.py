@@ -20,14 +20,9 @@ class WeightsBody(msgspec.Struct, forbid_unknown_fields=True):
     unserved_per_waiting_hour: Points
 
 
-class WeightsRead(msgspec.Struct):
+class WeightsRead(WeightsBody, kw_only=True):
     area_id: int
     set_on_area_id: int | None  # the area whose weights apply; None: the defaults
-    distance_per_100m: int
-    fairness_per_order: int
-    outside_community: int
-    unserved_per_urgency: int
-    unserved_per_waiting_hour: int
 
 
 class RoundCreate(msgspec.Struct, forbid_unknown_fields=True):

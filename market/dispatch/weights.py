@@ -27,10 +27,9 @@ BOUNDS: dict[str, tuple[int, int]] = {
 
 async def weights_for(session: AsyncSession, area: Area) -> tuple[Weights, int | None]:
     """The weights in force for `area`, and the area they were set on (None: the defaults)."""
-    ancestors = [int(part) for part in area.path.strip("/").split("/") if part]
     rows = {row.area_id: row for row in (await session.scalars(
-        select(DispatchWeights).where(DispatchWeights.area_id.in_(ancestors)))).all()}
-    for area_id in reversed(ancestors):
+        select(DispatchWeights).where(DispatchWeights.area_id.in_(area.lineage)))).all()}
+    for area_id in reversed(area.lineage):
         if area_id in rows:
             row = rows[area_id]
             return Weights(**{name: getattr(row, name) for name in BOUNDS}), area_id

@@ -20,3 +20,8 @@ class Area(Base):
     path: Mapped[str] = mapped_column(String(255), index=True)
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+
+    @property
+    def lineage(self) -> list[int]:
+        """The ids from the root down to this area, itself included, read from its path."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]

@@ -15,6 +15,7 @@ from market.orders import capacity, lifecycle
 from market.orders.parties import take_order, visible_order
 from market.orders.schemas import OfferCreate
 from market.vocab import (
+    EXCLUDING_OFFER_STATUSES,
     LIVE_OFFER_STATUSES,
     DeclineReason,
     OfferStatus,
@@ -30,33 +31,32 @@ async def offer_by_hand(session: AsyncSession, actor: Actor, order_id: int, data
     if (data.member_id is None) == (data.unit_id is None):
         raise InvalidInput("请指定一位党员或一个单位", field="member_id")
     order = await take_order(session, actor, order_id, "offer", now)
-    slot = await _free_slot(session, order)
-    if data.member_id is not None:
-        await _check_member_may_serve(session, order, data.member_id)
-        await capacity.reserve(session, data.member_id)
-    else:
-        await _check_unit_serves(session, order, data.unit_id or 0)
     minutes = data.accept_within_minutes or DEFAULT_ACCEPT_MINUTES
-    offer = Offer(order_id=order.id, slot=slot, member_id=data.member_id, unit_id=data.unit_id,
-                  offered_by_id=actor.account_id, status=OfferStatus.OFFERED, accept_due_at=now + timedelta(minutes=minutes),
-                  offered_at=now)
-    await _insert(session, offer)
-    await lifecycle.finish(session, order, "offer", OrderStatus.OFFERED, actor.account_id, now, "社区派单")
-    return offer
+    offer = Offer(member_id=data.member_id, unit_id=data.unit_id, accept_due_at=now + timedelta(minutes=minutes))
+    return await _make_offer(session, actor, order, offer, now, "社区派单")
 
 
 async def offer_from_round(session: AsyncSession, actor: Actor, order_id: int, member_id: int, run_id: int,
                            why: dict[str, int], accept_due_at: datetime, now: datetime) -> Offer:
     """A round's assignment made an offer: the same checks as by hand, on whatever the order is now."""
     order = await lifecycle.lock(session, order_id, "offer", now)
-    slot = await _free_slot(session, order)
-    await _check_member_may_serve(session, order, member_id)
-    await capacity.reserve(session, member_id)
-    offer = Offer(order_id=order.id, slot=slot, member_id=member_id, offered_by_id=actor.account_id,
-                  status=OfferStatus.OFFERED, accept_due_at=accept_due_at, offered_at=now, match_run_id=run_id,
-                  explanation=why)
+    offer = Offer(member_id=member_id, accept_due_at=accept_due_at, match_run_id=run_id, explanation=why)
+    return await _make_offer(session, actor, order, offer, now, "社区派单（优化轮次）")
+
+
+async def _make_offer(session: AsyncSession, actor: Actor, order: Order, offer: Offer, now: datetime,
+                      note: str) -> Offer:
+    """The checks every offer passes, then the offer on a free slot of the order (locked by the caller)."""
+    offer.slot = await _free_slot(session, order)
+    if offer.member_id is not None:
+        await check_member_may_serve(session, order, offer.member_id)
+        await capacity.reserve(session, offer.member_id)
+    else:
+        await _check_unit_serves(session, order, offer.unit_id or 0)
+    offer.order_id, offer.offered_by_id, offer.status, offer.offered_at = (
+        order.id, actor.account_id, OfferStatus.OFFERED, now)
     await _insert(session, offer)
-    await lifecycle.finish(session, order, "offer", OrderStatus.OFFERED, actor.account_id, now, "社区派单（优化轮次）")
+    await lifecycle.finish(session, order, "offer", OrderStatus.OFFERED, actor.account_id, now, note)
     return offer
 
 
@@ -84,7 +84,7 @@ async def accept_for_unit(session: AsyncSession, actor: Actor, offer_id: int, me
     if member is None or member.work_unit_id != offer.unit_id or member.unit_confirmed_at is None:
         raise InvalidInput("请选择本单位已确认的党员", field="member_id")
     order = await lifecycle.lock(session, offer.order_id, "accept", now)
-    await _check_member_may_serve(session, order, member_id)
+    await check_member_may_serve(session, order, member_id)
     await capacity.reserve(session, member_id)
     result = await session.execute(
         update(Offer).where(Offer.id == offer_id, Offer.status == OfferStatus.OFFERED, Offer.accept_due_at > now)
@@ -120,7 +120,7 @@ async def claim_order(session: AsyncSession, actor: Actor, order_id: int, now: d
     order = await take_order(session, actor, order_id, "claim", now)
     if not order.claimable:
         raise lifecycle.conflict(order_id, order.status, "claim")
-    await _check_member_may_serve(session, order, actor.account_id)
+    await check_member_may_serve(session, order, actor.account_id)
     slot = await _free_slot(session, order)
     await capacity.reserve(session, actor.account_id)
     await _insert(session, Offer(order_id=order.id, slot=slot, member_id=actor.account_id, status=OfferStatus.ACCEPTED,
@@ -182,14 +182,14 @@ async def _free_slot(session: AsyncSession, order: Order) -> int:
     return free[0]
 
 
-async def _check_member_may_serve(session: AsyncSession, order: Order, member_id: int) -> None:
+async def check_member_may_serve(session: AsyncSession, order: Order, member_id: int) -> None:
     if await session.get(MemberProfile, member_id) is None:
         raise InvalidInput("该账号不是已报到的党员", field="member_id")
     if member_id == order.requester_id:
         raise Conflict("不能为自己的订单服务", field="member_id")
     answered = await session.scalar(select(Offer.id).where(
         Offer.order_id == order.id, Offer.member_id == member_id,
-        Offer.status.in_([OfferStatus.DECLINED, OfferStatus.EXPIRED, *LIVE_OFFER_STATUSES])))
+        Offer.status.in_(EXCLUDING_OFFER_STATUSES)))
     if answered is not None:
         raise Conflict("该党员已接过或婉拒过此单", field="member_id")
 

@@ -14,7 +14,7 @@ from market.models import MemberProfile, Offer, Order
 from market.settings import Settings
 from matching.check import check
 from matching.instances import city
-from matching.problem import read_problem
+from matching.problem import read_problem, write_problem
 from matching.result import read_result, write_result
 from matching.solve import solve
 from tests.conftest import SECRET
@@ -199,8 +199,8 @@ async def test_weights_are_set_within_bounds_and_inherited_below(client: AsyncTe
 
 async def test_http_keeps_answering_while_a_large_round_is_solved(client: AsyncTestClient) -> None:
     solver = client.app.state.solver
-    await solver.solve(city(20, 1.0, seed=1))  # the child process is up before the large solve starts
-    large = asyncio.ensure_future(solver.solve(city(20_000, 5.0, seed=2)))
+    await solver.solve(write_problem(city(20, 1.0, seed=1)))  # the child process is up before the large solve
+    large = asyncio.ensure_future(solver.solve(write_problem(city(20_000, 5.0, seed=2))))
     answered = 0
     while not large.done():
         response = await client.get("/health")
