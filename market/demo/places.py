@@ -44,6 +44,15 @@ UNITS = [
     ("邻里守望互助会", UnitKind.SOCIAL_ORG),
 ]
 
+# Units that take part in dispatch rounds: (name, categories, skills, orders at once).
+ROUND_UNITS = {
+    "供电服务站": (["repair", "safety_hazard"], ["electrician"], 2),
+    "快修家电维修部": (["repair"], ["appliance_repair", "electrician"], 3),
+    "安心家政服务公司": (["housekeeping", "daily_help"], ["cleaning"], 3),
+    "阳光理发店": (["haircut"], ["haircut"], 2),
+    "夕阳红志愿服务队": (["daily_help", "elderly_disabled", "digital_help"], ["digital"], 5),
+}
+
 
 def offset(latitude: float, longitude: float, east_m: float, north_m: float) -> tuple[float, float]:
     """The point `east_m` east and `north_m` north of the given one (small distances)."""

@@ -129,6 +129,8 @@ async def _add_areas(session: AsyncSession) -> DemoAreas:
 
 async def _add_units(session: AsyncSession, areas: DemoAreas, now: datetime) -> list[Unit]:
     units = [Unit(name=name, kind=kind, area_id=areas.district.id, created_at=now) for name, kind in places.UNITS]
+    for unit in units:
+        unit.categories, unit.skills, unit.round_capacity = places.ROUND_UNITS.get(unit.name, ([], [], 0))
     session.add_all(units)
     await session.flush()
     for index, unit in enumerate(units):

@@ -79,8 +79,8 @@ class RoundController(Controller):
         return await queries.read_round(session, actor, run_id)
 
     @post("/assignments/{assignment_id:int}/override", opt=policy(*DISPATCHERS), status_code=200,
-          summary="手工调整一条派单建议（换人，或 member_id 为 null 时移除）")
+          summary="手工调整一条派单建议（换一位党员或一个单位；都不指定时移除）")
     async def override(self, run_id: FromPath[int], assignment_id: FromPath[int], data: OverrideBodyExample,
                        session: DbSession, actor: Caller, clock: AppClock, settings: AppSettings) -> RoundDetail:
-        await overrides.override(session, actor, run_id, assignment_id, data.member_id, clock.now(), settings.tz)
+        await overrides.override(session, actor, run_id, assignment_id, data, clock.now(), settings.tz)
         return await queries.read_round(session, actor, run_id)

@@ -1,22 +1,26 @@
-"""The one place that turns rows into an optimiser problem: an area's open orders and its members."""
+"""The one place that turns rows into an optimiser problem: an area's open orders, its members and units."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.models import Account, Area, MemberProfile, Offer, Order
+from market.models import Account, Area, MemberProfile, Offer, Order, Unit, UnitCommunity
+from market.units.dispatch_profile import live_orders
 from market.vocab import (
     EXCLUDING_OFFER_STATUSES,
     LIVE_OFFER_STATUSES,
     AreaLevel,
     OfferStatus,
     OrderStatus,
+    RegistrationStatus,
 )
 from matching.problem import WEEK_MIN, Candidate, Problem, Weights
 from matching.problem import Order as ProblemOrder
@@ -43,6 +47,7 @@ class RoundInput:
     problem: Problem
     order_ids: dict[str, int]  # problem id → order id
     member_ids: dict[str, int]  # problem id → member account id
+    unit_ids: dict[str, int]  # problem id → unit id
     # Orders left out because their time window is over, with their free slots: the dispatcher must decide.
     window_passed: list[tuple[int, int]]
 
@@ -58,9 +63,11 @@ async def collect(session: AsyncSession, area: Area, weights: Weights, now: date
     communities = [a.id for a in subtree.values() if a.level == AreaLevel.COMMUNITY] or [
         a.id for a in above.values() if a.level == AreaLevel.COMMUNITY]
     members = await _problem_members(session, communities, areas, plane, now, zone)
-    problem = Problem(weights=weights, orders=[o for o, _ in orders], candidates=[c for c, _ in members])
+    units, registered = await _problem_units(session, communities, areas, plane, now, zone)
+    problem = Problem(weights=weights, orders=_outside_units(orders, registered),
+                      candidates=[c for c, _ in members] + [c for c, _ in units])
     return RoundInput(problem, {o.id: order_id for o, order_id in orders},
-                      {c.id: member_id for c, member_id in members}, passed)
+                      {c.id: member_id for c, member_id in members}, {c.id: unit_id for c, unit_id in units}, passed)
 
 
 async def _problem_orders(session: AsyncSession, subtree: dict[int, Area], areas: dict[int, Area], plane: Plane,
@@ -68,13 +75,15 @@ async def _problem_orders(session: AsyncSession, subtree: dict[int, Area], areas
     rows = (await session.scalars(select(Order).where(
         Order.area_id.in_(subtree), Order.status.in_([OrderStatus.OPEN, OrderStatus.OFFERED])).order_by(Order.id))).all()
     live: dict[int, int] = {}
-    excluded: dict[int, set[int]] = {}
-    for order_id, member_id, status in (await session.execute(select(Offer.order_id, Offer.member_id, Offer.status)
-                                        .where(Offer.order_id.in_([row.id for row in rows] or [-1]),
-                                               Offer.status.in_(EXCLUDING_OFFER_STATUSES)))).all():
+    excluded: dict[int, set[str]] = {}
+    for order_id, member_id, unit_id, status in (await session.execute(
+            select(Offer.order_id, Offer.member_id, Offer.unit_id, Offer.status)
+            .where(Offer.order_id.in_([row.id for row in rows] or [-1]),
+                   Offer.status.in_(EXCLUDING_OFFER_STATUSES)))).all():
         live[order_id] = live.get(order_id, 0) + (status in LIVE_OFFER_STATUSES)
-        if member_id is not None:
-            excluded.setdefault(order_id, set()).add(member_id)
+        # A unit that named its member holds the order as the unit and as that member.
+        excluded.setdefault(order_id, set()).update(
+            ([f"m-{member_id}"] if member_id else []) + ([f"u-{unit_id}"] if unit_id else []))
     found = []
     for row in rows:
         free = row.headcount - live.get(row.id, 0)
@@ -86,14 +95,35 @@ async def _problem_orders(session: AsyncSession, subtree: dict[int, Area], areas
             passed.append((row.id, free))
             continue
         x, y = plane.metres(*_where(row.latitude, row.longitude, areas.get(row.area_id), areas))
-        not_them = sorted(excluded.get(row.id, set()) | ({row.requester_id} if row.requester_id else set()))
+        not_them = excluded.get(row.id, set()) | ({f"m-{row.requester_id}"} if row.requester_id else set())
         found.append((ProblemOrder(
             id=f"o-{row.id}", category=row.category_code, x_m=x, y_m=y, skills=sorted(row.skills), headcount=free,
             # A fresh order of several people is staffed whole or not at all; a partly offered one takes what it can.
             team=free == row.headcount > 1, urgency=row.urgency,
             waiting_hours=max(0, int((now - row.created_at).total_seconds() // 3600)),
             community=_community_of(row.area_id, areas), start_min=max(start, 0), end_min=min(end, WEEK_MIN),
-            exclude=[f"m-{member_id}" for member_id in not_them]), row.id))
+            exclude=sorted(not_them, key=_by_kind_and_number)), row.id))
+    return found
+
+
+def _by_kind_and_number(candidate_id: str) -> tuple[str, int]:
+    kind, number = candidate_id.split("-")
+    return kind, int(number)
+
+
+def _outside_units(orders: list[tuple[ProblemOrder, int]], registered: dict[str, set[str]]) -> list[ProblemOrder]:
+    """A unit serves only the communities it registered to (报到): the others' orders exclude it."""
+    found: list[ProblemOrder] = []
+    strangers_of: dict[str, set[str]] = {}
+    for order, _ in orders:
+        if order.community not in strangers_of:
+            strangers_of[order.community] = {unit for unit, communities in registered.items()
+                                             if order.community not in communities}
+        strangers = strangers_of[order.community]
+        if strangers - set(order.exclude):
+            order = msgspec.structs.replace(order, exclude=sorted(set(order.exclude) | strangers,
+                                                                  key=_by_kind_and_number))
+        found.append(order)
     return found
 
 
@@ -114,25 +144,57 @@ async def _problem_members(session: AsyncSession, communities: list[int], areas:
     return found
 
 
-async def served_this_month(session: AsyncSession, member_ids: list[int], now: datetime,
-                            zone: ZoneInfo) -> dict[int, int]:
-    """Each member's load: offers they accepted since the start of this month (local time)."""
+async def _problem_units(session: AsyncSession, communities: list[int], areas: dict[int, Area], plane: Plane,
+                         now: datetime, zone: ZoneInfo) -> tuple[list[tuple[Candidate, int]], dict[str, set[str]]]:
+    """Units registered to the round's communities with room in their round capacity, and where each serves."""
+    registrations = (await session.execute(select(Unit, UnitCommunity.community_id).join(
+        UnitCommunity, UnitCommunity.unit_id == Unit.id).where(
+        UnitCommunity.community_id.in_(communities or [-1]), UnitCommunity.status == RegistrationStatus.CONFIRMED,
+        Unit.round_capacity > 0).order_by(Unit.id, UnitCommunity.community_id))).all()
+    units = {unit.id: unit for unit, _ in registrations}
+    registered_to: dict[int, set[str]] = {}
+    for unit, community_id in registrations:
+        registered_to.setdefault(unit.id, set()).add(str(community_id))
+    live = await live_orders(session, list(units))
+    served = await served_this_month(session, list(units), now, zone, by_unit=True)
+    found: list[tuple[Candidate, int]] = []
+    registered: dict[str, set[str]] = {}
+    for unit in units.values():
+        room = unit.round_capacity - live.get(unit.id, 0)
+        if room < 1:
+            continue
+        x, y = plane.metres(*_where(unit.latitude, unit.longitude, areas.get(unit.area_id), areas))
+        # No community of its own: a same-community member comes first, then the unit.
+        found.append((Candidate(
+            id=f"u-{unit.id}", categories=sorted(unit.categories), x_m=x, y_m=y, capacity=room,
+            skills=sorted(unit.skills), radius_m=float(unit.radius_m), load=served.get(unit.id, 0),
+            community=f"u-{unit.id}"), unit.id))
+        registered[f"u-{unit.id}"] = registered_to[unit.id]
+    return found, registered
+
+
+async def served_this_month(session: AsyncSession, ids: Sequence[int], now: datetime, zone: ZoneInfo,
+                            by_unit: bool = False) -> dict[int, int]:
+    """Each member's (or unit's) load: offers accepted since the start of this month (local time)."""
     month_start = datetime.combine(now.astimezone(zone).date().replace(day=1), datetime.min.time(), zone)
-    return dict((await session.execute(select(Offer.member_id, func.count()).where(
-        Offer.member_id.in_(member_ids or [-1]), Offer.status == OfferStatus.ACCEPTED,
-        Offer.responded_at >= month_start).group_by(Offer.member_id))).all())
+    who = Offer.unit_id if by_unit else Offer.member_id
+    return dict((await session.execute(select(who, func.count()).where(
+        who.in_(ids or [-1]), Offer.status == OfferStatus.ACCEPTED,
+        Offer.responded_at >= month_start).group_by(who))).all())
 
 
-async def pair_place(session: AsyncSession, order: Order, member: MemberProfile) -> tuple[float, bool]:
-    """Metres between an order and a member, and whether the order lies in the member's 双报到 community."""
+async def pair_place(session: AsyncSession, order: Order, latitude: float | None, longitude: float | None,
+                     home_area_id: int) -> tuple[float, bool]:
+    """Metres between an order and a member or unit (its own place, else its home area's), and whether the
+    order lies in that home area's community (a member's 双报到 community)."""
     order_area = await session.get(Area, order.area_id)
-    member_area = await session.get(Area, member.community_id)
-    ids = set(order_area.lineage if order_area else []) | set(member_area.lineage if member_area else [])
+    home_area = await session.get(Area, home_area_id)
+    ids = set(order_area.lineage if order_area else []) | set(home_area.lineage if home_area else [])
     areas = {a.id: a for a in (await session.scalars(select(Area).where(Area.id.in_(ids or [-1])))).all()}
     here = _where(order.latitude, order.longitude, areas.get(order.area_id), areas)
     plane = Plane(*here)
-    east, north = plane.metres(*_where(member.latitude, member.longitude, areas.get(member.community_id), areas))
-    return math.hypot(east, north), _community_of(order.area_id, areas) == str(member.community_id)
+    east, north = plane.metres(*_where(latitude, longitude, areas.get(home_area_id), areas))
+    return math.hypot(east, north), _community_of(order.area_id, areas) == str(home_area_id)
 
 
 def _week_windows(availability: list[list[int]], now: datetime, zone: ZoneInfo) -> list[tuple[int, int]]:

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import DISPATCHERS, Actor
 from market.dispatch.rounds import staff_area, staff_run
-from market.dispatch.schemas import AssignmentRead, RoundDetail, RoundRead, UnservedRead
-from market.models import Account, MatchAssignment, MatchRun, Order
+from market.dispatch.schemas import AssignmentRead, RoundDetail, RoundRead, UnitBrief, UnservedRead
+from market.models import Account, MatchAssignment, MatchRun, Order, Unit
 from market.orders.schemas import PersonRead
 from market.vocab import Role, RoundStatus, UnservedReason
 
@@ -28,14 +28,17 @@ async def list_rounds(session: AsyncSession, actor: Actor, area_id: int, limit: 
 async def read_round(session: AsyncSession, actor: Actor, run_id: int) -> RoundDetail:
     run = await staff_run(session, actor, run_id, *READERS)
     rows = (await session.execute(
-        select(MatchAssignment, Order.title, Account.display_name)
-        .join(Order, Order.id == MatchAssignment.order_id).join(Account, Account.id == MatchAssignment.member_id)
+        select(MatchAssignment, Order.title, Account.display_name, Unit.name)
+        .join(Order, Order.id == MatchAssignment.order_id)
+        .outerjoin(Account, Account.id == MatchAssignment.member_id).outerjoin(Unit, Unit.id == MatchAssignment.unit_id)
         .where(MatchAssignment.run_id == run.id).order_by(MatchAssignment.order_id, MatchAssignment.id))).all()
     assignments = [AssignmentRead(
-        id=a.id, order_id=a.order_id, order_title=title, member=PersonRead(a.member_id, name),
+        id=a.id, order_id=a.order_id, order_title=title,
+        member=PersonRead(a.member_id, name) if a.member_id else None,
+        unit=UnitBrief(a.unit_id, unit_name) if a.unit_id else None,
         distance_m=a.distance_m, distance=a.distance, outside=a.outside, fairness=a.fairness,
         same_community=a.same_community, overridden=a.overridden_by_id is not None, offer_id=a.offer_id,
-        skipped=a.skipped) for a, title, name in rows]
+        skipped=a.skipped) for a, title, name, unit_name in rows]
     unserved = [UnservedRead(item["order_id"], item["slots"], item["reason"], UnservedReason(item["reason"]).label)
                 for item in run.unserved or []]
     return RoundDetail(**_fields(run), assignments=assignments, unserved=unserved)

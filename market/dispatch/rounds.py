@@ -107,8 +107,8 @@ async def _commit(session: AsyncSession, actor: Actor, run: MatchRun, accept_wit
     for assignment in assignments:
         try:
             async with session.begin_nested():
-                offer = await offer_from_round(session, actor, assignment.order_id, assignment.member_id, run.id,
-                                               _why(assignment), due, now)
+                offer = await offer_from_round(session, actor, assignment.order_id, assignment.member_id,
+                                               assignment.unit_id, run.id, _why(assignment), due, now)
             assignment.offer_id = offer.id
         except MarketError as error:
             assignment.skipped = error.message[:120]
@@ -133,15 +133,16 @@ def _why(assignment: MatchAssignment) -> dict[str, int]:
 
 def _assignments(run_id: int, given: RoundInput, result: Result) -> list[MatchAssignment]:
     orders = {o.id: o for o in given.problem.orders}
-    members = {c.id: c for c in given.problem.candidates}
+    candidates = {c.id: c for c in given.problem.candidates}
     rows = []
     for item in result.assignments:
-        order, member = orders[item.order], members[item.candidate]
+        order, candidate = orders[item.order], candidates[item.candidate]
         rows.append(MatchAssignment(
-            run_id=run_id, order_id=given.order_ids[item.order], member_id=given.member_ids[item.candidate],
-            distance_m=round(math.hypot(order.x_m - member.x_m, order.y_m - member.y_m)),
+            run_id=run_id, order_id=given.order_ids[item.order], member_id=given.member_ids.get(item.candidate),
+            unit_id=given.unit_ids.get(item.candidate),
+            distance_m=round(math.hypot(order.x_m - candidate.x_m, order.y_m - candidate.y_m)),
             distance=item.terms.distance, outside=item.terms.outside, fairness=item.terms.fairness,
-            same_community=order.community == member.community))
+            same_community=order.community == candidate.community))
     return rows
 
 

@@ -35,14 +35,22 @@ class CommitBody(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class OverrideBody(msgspec.Struct, forbid_unknown_fields=True):
-    member_id: int | None  # None takes the assignment out of the round
+    # Name a member or a unit instead; neither takes the assignment out of the round.
+    member_id: int | None = None
+    unit_id: int | None = None
+
+
+class UnitBrief(msgspec.Struct):
+    id: int
+    name: str
 
 
 class AssignmentRead(msgspec.Struct):
     id: int
     order_id: int
     order_title: str
-    member: PersonRead
+    member: PersonRead | None
+    unit: UnitBrief | None
     distance_m: int
     distance: int
     outside: int

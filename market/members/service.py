@@ -97,16 +97,21 @@ def _apply(profile: MemberProfile, data: MemberProfileUpdate) -> None:
 
 
 async def _check_profile(session: AsyncSession, data: MemberProfileUpdate) -> None:
-    known_categories = set((await session.scalars(select(Category.code).where(Category.is_active))).all())
-    if unknown := sorted(set(data.categories) - known_categories):
-        raise InvalidInput(f"未知的服务类别：{'、'.join(unknown)}", field="categories")
-    known_skills = set((await session.scalars(select(Skill.code))).all())
-    if unknown := sorted(set(data.skills) - known_skills):
-        raise InvalidInput(f"未知的技能：{'、'.join(unknown)}", field="skills")
+    await check_codes(session, data.categories, data.skills)
     for weekday, start, end in data.availability:
         if not (0 <= weekday <= 6 and 0 <= start < end <= MINUTES_PER_DAY):
             raise InvalidInput("服务时间须为 [星期0-6, 开始分钟, 结束分钟]，且开始早于结束", field="availability")
     if (data.latitude is None) != (data.longitude is None):
         raise InvalidInput("经纬度须同时填写", field="latitude")
+
+
+async def check_codes(session: AsyncSession, categories: list[str], skills: list[str]) -> None:
+    """Categories and skills must be codes of the catalog (inactive categories are refused)."""
+    known_categories = set((await session.scalars(select(Category.code).where(Category.is_active))).all())
+    if unknown := sorted(set(categories) - known_categories):
+        raise InvalidInput(f"未知的服务类别：{'、'.join(unknown)}", field="categories")
+    known_skills = set((await session.scalars(select(Skill.code))).all())
+    if unknown := sorted(set(skills) - known_skills):
+        raise InvalidInput(f"未知的技能：{'、'.join(unknown)}", field="skills")
 
 

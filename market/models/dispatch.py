@@ -40,15 +40,20 @@ class MatchRun(Base):
 
 
 class MatchAssignment(Base):
-    """One proposed (order, member) pair of a round, with its cost terms; an offer once committed."""
+    """One proposed (order, member or unit) pair of a round, with its cost terms; an offer once committed."""
 
     __tablename__ = "match_assignments"
-    __table_args__ = (UniqueConstraint("run_id", "order_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "order_id", "member_id"),
+        UniqueConstraint("run_id", "order_id", "unit_id"),
+        CheckConstraint("(member_id IS NULL) <> (unit_id IS NULL)", name="member_or_unit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"), index=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     distance_m: Mapped[int]
     distance: Mapped[int]
     outside: Mapped[int]

@@ -14,6 +14,7 @@ from market.models import Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.orders import capacity, lifecycle
 from market.orders.parties import take_order, visible_order
 from market.orders.schemas import OfferCreate
+from market.units.dispatch_profile import check_unit_has_room
 from market.vocab import (
     EXCLUDING_OFFER_STATUSES,
     LIVE_OFFER_STATUSES,
@@ -36,11 +37,15 @@ async def offer_by_hand(session: AsyncSession, actor: Actor, order_id: int, data
     return await _make_offer(session, actor, order, offer, now, "社区派单")
 
 
-async def offer_from_round(session: AsyncSession, actor: Actor, order_id: int, member_id: int, run_id: int,
-                           why: dict[str, int], accept_due_at: datetime, now: datetime) -> Offer:
+async def offer_from_round(session: AsyncSession, actor: Actor, order_id: int, member_id: int | None,
+                           unit_id: int | None, run_id: int, why: dict[str, int], accept_due_at: datetime,
+                           now: datetime) -> Offer:
     """A round's assignment made an offer: the same checks as by hand, on whatever the order is now."""
     order = await lifecycle.lock(session, order_id, "offer", now)
-    offer = Offer(member_id=member_id, accept_due_at=accept_due_at, match_run_id=run_id, explanation=why)
+    if unit_id is not None:
+        await check_unit_has_room(session, unit_id)
+    offer = Offer(member_id=member_id, unit_id=unit_id, accept_due_at=accept_due_at, match_run_id=run_id,
+                  explanation=why)
     return await _make_offer(session, actor, order, offer, now, "社区派单（优化轮次）")
 
 
@@ -52,7 +57,7 @@ async def _make_offer(session: AsyncSession, actor: Actor, order: Order, offer: 
         await check_member_may_serve(session, order, offer.member_id)
         await capacity.reserve(session, offer.member_id)
     else:
-        await _check_unit_serves(session, order, offer.unit_id or 0)
+        await check_unit_serves(session, order, offer.unit_id or 0)
     offer.order_id, offer.offered_by_id, offer.status, offer.offered_at = (
         order.id, actor.account_id, OfferStatus.OFFERED, now)
     await _insert(session, offer)
@@ -194,7 +199,7 @@ async def check_member_may_serve(session: AsyncSession, order: Order, member_id:
         raise Conflict("该党员已接过或婉拒过此单", field="member_id")
 
 
-async def _check_unit_serves(session: AsyncSession, order: Order, unit_id: int) -> None:
+async def check_unit_serves(session: AsyncSession, order: Order, unit_id: int) -> None:
     if await session.get(Unit, unit_id) is None:
         raise InvalidInput("单位不存在", field="unit_id")
     order_path = await session.scalar(select(Area.path).where(Area.id == order.area_id)) or ""
