@@ -8,7 +8,7 @@ held too few eligible candidates (or a tie at the edge) asks again with a larger
 from __future__ import annotations
 
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, repeat
 
@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from matching.arrays import Columns
 from matching.problem import Problem
 
-FIRST_K_SLACK = 24
+FIRST_K_SLACK = 40
 # Pairs examined in one pass: small enough that its arrays stay in the CPU cache (measured fastest).
 MAX_QUERY_CELLS = 250_000
 
@@ -69,19 +69,26 @@ class Rules:
 def eligible_pairs(problem: Problem, cols: Columns) -> Pairs:
     skills = sorted({skill for order in problem.orders for skill in order.skills})
     has_skill = _membership([c.skills for c in problem.candidates], skills)
-    rules = rules_of(problem, cols, skills, has_skill)
     groups = _search_groups(problem, cols, skills, has_skill)
     # Two halves on two threads: building and asking the trees, and most numpy passes, run without the GIL.
+    # Meanwhile this thread gathers the other rules (Python work), which the halves wait for only to choose.
     halves = [groups[0::2], groups[1::2]]
+    rules: Future[Rules] = Future()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = pool.map(lambda half: _answer(half, rules, cols, problem.nearest), halves)
-        found = [chosen for part in parts for chosen in part]
+        parts = [pool.submit(_answer, half, rules, cols, problem.nearest) for half in halves]
+        try:
+            rules.set_result(rules_of(problem, cols, skills, has_skill))
+        except BaseException as error:
+            rules.set_exception(error)
+            raise
+        communities = _communities(problem)
+        found = [chosen for part in parts for chosen in part.result()]
     if not found:
-        return _priced(problem, cols, *(np.zeros(0, dtype=dtype) for dtype in (np.int64, np.int64, np.float64)))
-    return _priced(problem, cols, *(np.concatenate([f[n] for f in found]) for n in range(3)))
+        return _priced(problem, communities, *(np.zeros(0, dtype=dtype) for dtype in (np.int64, np.int64, np.float64)))
+    return _priced(problem, communities, *(np.concatenate([f[n] for f in found]) for n in range(3)))
 
 
-def _answer(groups: list[tuple[np.ndarray, np.ndarray]], rules: Rules, cols: Columns,
+def _answer(groups: list[tuple[np.ndarray, np.ndarray]], rules: Future[Rules], cols: Columns,
             nearest: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The chosen pairs of these groups' orders, widening k for the orders not yet answered."""
     searches = [_Search.of(cols, orders, members, nearest) for orders, members in groups]
@@ -89,7 +96,7 @@ def _answer(groups: list[tuple[np.ndarray, np.ndarray]], rules: Rules, cols: Col
     found = []
     while searches:
         for batch in _batches(searches, cols):
-            order, candidate, distance, complete_rows = _choose(batch, rules, nearest)
+            order, candidate, distance, complete_rows = _choose(batch, rules.result(), nearest)
             found.append((order, candidate, distance))
             done[complete_rows] = True
         searches = [search.widened(search.pending[~done[search.pending]]) for search in searches]
@@ -170,9 +177,8 @@ def _choose(batch: list[_Neighbours], rules: Rules, nearest: int
 
     ok = rules.allow(order, candidate, distance)
     row, order, candidate, distance = row[ok], order[ok], candidate[ok], distance[ok]
-    if not _in_order(row, distance, cols.candidate_rank[candidate]):
-        ranked = np.lexsort((cols.candidate_rank[candidate], distance, row))
-        row, order, candidate, distance = row[ranked], order[ranked], candidate[ranked], distance[ranked]
+    ranked = _nearest_first(row, distance, cols.candidate_rank[candidate])
+    row, order, candidate, distance = row[ranked], order[ranked], candidate[ranked], distance[ranked]
     place = np.arange(len(row)) - np.searchsorted(row, row)  # 0 for each row's nearest
     count = np.bincount(row, minlength=len(rows))
     edge = np.full(len(rows), np.inf)
@@ -184,11 +190,22 @@ def _choose(batch: list[_Neighbours], rules: Rules, nearest: int
     return order[keep], candidate[keep], distance[keep], rows[complete]
 
 
-def _in_order(row: np.ndarray, distance: np.ndarray, rank: np.ndarray) -> bool:
-    """The tree's order (by row, then its own distances) is already ours unless ties or rounding differ."""
+def _nearest_first(row: np.ndarray, distance: np.ndarray, rank: np.ndarray) -> np.ndarray | slice:
+    """The permutation that orders pairs by row, distance and candidate rank.
+
+    The tree's order (rows ascending, each nearest first) is already ours except where two distances tie
+    or round differently: only the rows where that happens are sorted again.
+    """
     same_row = row[1:] == row[:-1]
     earlier = (distance[1:] < distance[:-1]) | ((distance[1:] == distance[:-1]) & (rank[1:] < rank[:-1]))
-    return not np.any(same_row & earlier) and not np.any(row[1:] < row[:-1])
+    unsorted = np.flatnonzero(same_row & earlier)
+    if not len(unsorted):
+        return slice(None)
+    # Rows come in ascending blocks, so a row's pairs are contiguous and sorting them in place suffices.
+    permutation = np.arange(len(row))
+    redo = np.flatnonzero(np.isin(row, row[unsorted]))
+    permutation[redo] = redo[np.lexsort((rank[redo], distance[redo], row[redo]))]
+    return permutation
 
 
 def _search_groups(problem: Problem, cols: Columns, skills: list[str],
@@ -266,19 +283,38 @@ def _masks(table: np.ndarray) -> np.ndarray:
     return masks
 
 
-def _priced(problem: Problem, cols: Columns, order: np.ndarray, candidate: np.ndarray,
-            distance: np.ndarray) -> Pairs:
-    # Each order's pairs come from one category, already nearest first: a stable sort by order keeps that.
-    ranked = np.argsort(order, kind="stable")
-    order, candidate, distance = order[ranked].astype(np.int64), candidate[ranked].astype(np.int64), distance[ranked]
-    communities: dict[str, int] = {}
-    order_community = np.array([communities.setdefault(o.community, len(communities)) for o in problem.orders],
+def _communities(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Each order's and each candidate's community as a number, the same number for the same name."""
+    numbers: dict[str, int] = {}
+    order_community = np.array([numbers.setdefault(o.community, len(numbers)) for o in problem.orders],
                                dtype=np.int64)
-    candidate_community = np.array([communities.setdefault(c.community, len(communities))
-                                    for c in problem.candidates], dtype=np.int64)
+    candidate_community = np.array([numbers.setdefault(c.community, len(numbers)) for c in problem.candidates],
+                                   dtype=np.int64)
+    return order_community, candidate_community
+
+
+def _priced(problem: Problem, communities: tuple[np.ndarray, np.ndarray], order: np.ndarray, candidate: np.ndarray,
+            distance: np.ndarray) -> Pairs:
+    ranked = _by_order(order)
+    order, candidate, distance = order[ranked].astype(np.int64), candidate[ranked].astype(np.int64), distance[ranked]
+    order_community, candidate_community = communities
     weights = problem.weights
     outside = order_community[order] != candidate_community[candidate]
     distance_cost = weights.distance_per_100m * np.floor(distance / 100).astype(np.int64)
     outside_cost = np.where(outside, weights.outside_community, 0).astype(np.int64)
     return Pairs(order=order, candidate=candidate, distance_m=distance, distance_cost=distance_cost,
                  outside_cost=outside_cost, cost=distance_cost + outside_cost)
+
+
+def _by_order(order: np.ndarray) -> np.ndarray:
+    """The permutation that sorts pairs by order, keeping each order's pairs as they are.
+
+    Each order's pairs arrive as one block (nearest first), so moving whole blocks is enough.
+    """
+    if not len(order):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, order[1:] != order[:-1]])
+    lengths = np.diff(np.r_[starts, len(order)])
+    moved = np.argsort(order[starts], kind="stable")
+    new_starts = np.cumsum(lengths[moved]) - lengths[moved]
+    return np.repeat(starts[moved] - new_starts, lengths[moved]) + np.arange(len(order))
