@@ -35,6 +35,9 @@ from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
+from market.notifications.controllers import NotificationController
+from market.scheduler.controllers import JobController
+from market.scheduler.service import Scheduler
 from market.settings import Settings
 from market.units.controllers import UnitController
 
@@ -42,6 +45,7 @@ ROUTES = [
     health, meta, list_areas, create_area, AuthController, read_me, AccountController, revoke_grant,
     MemberController, community_members, unit_members, confirm_member, UnitController,
     OrderController, OfferController, open_board, AreaDispatchController, RoundController,
+    NotificationController, JobController,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).
@@ -61,9 +65,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         app.state.intake = Intake(app.state.database, clock, settings.wish_budget_cap_yuan, writer)
         app.state.intake.start()
         app.state.solver = RoundSolver()
+        # One scheduler per process at most, and only the lease holder's runs jobs: web workers of a larger
+        # deployment set MARKET_SCHEDULER=off and leave the work to `market scheduler`.
+        app.state.scheduler = Scheduler(app.state.database, settings, clock) if settings.scheduler else None
+        if app.state.scheduler:
+            await app.state.scheduler.start()
         try:
             yield
         finally:
+            if app.state.scheduler:
+                await app.state.scheduler.stop()
             app.state.solver.close()
             await app.state.intake.stop()
             await app.state.database.dispose()

@@ -1,4 +1,4 @@
-"""The `market` command: serve, migrate, seed-demo and create-admin."""
+"""The `market` command: serve, scheduler, migrate, seed-demo and create-admin."""
 
 from __future__ import annotations
 
@@ -136,6 +136,16 @@ def _port(raw: str) -> int:
     return port
 
 
+def scheduler_command(settings: Settings, _: argparse.Namespace) -> int:
+    """The scheduler alone, for deployments whose web workers run with MARKET_SCHEDULER=off."""
+    from market.scheduler.process import run_until_stopped
+
+    _migrate(settings)
+    _say("scheduler running; it is active while it holds the lease (Ctrl-C stops it)")
+    asyncio.run(run_until_stopped(settings))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="market", description="社区点单 Community Market")
     parser.add_argument("--version", action="version", version=f"market {__version__}")
@@ -144,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", help="overrides MARKET_HOST")
     serve_parser.add_argument("--port", type=_port, help="overrides MARKET_PORT")
     serve_parser.add_argument("--demo", action="store_true", help="seed the demo district on first start")
+    commands.add_parser("scheduler", help="run the scheduler alone (deadlines, escalation, visits)")
     commands.add_parser("migrate", help="upgrade the database to the newest revision")
     commands.add_parser("seed-demo", help="seed the demo district (does nothing if it is there)")
     admin_parser = commands.add_parser("create-admin", help="create an administrator account")
@@ -156,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "serve": serve,
+    "scheduler": scheduler_command,
     "migrate": migrate_command,
     "seed-demo": seed_demo_command,
     "create-admin": create_admin_command,

@@ -36,6 +36,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     secret_key_generated: bool = False
     timezone: str = "Asia/Shanghai"
     scheduler: bool = True
+    # How often each sweeper looks for due rows, and how long a scheduler's lease lasts unrenewed.
+    sweep_seconds: int = 30
+    lease_seconds: int = 30
+    # A completed order the resident neither confirms nor disputes closes after this many days.
+    auto_close_days: int = 7
     log_level: str = "INFO"
     # Peers whose X-Forwarded-For is believed; from anyone else it is ignored (it is trivially spoofed).
     trusted_proxies: tuple[str, ...] = ()
@@ -73,6 +78,9 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
         secret_key_generated=secret_key is None,
         timezone=_timezone(environ.get("MARKET_TIMEZONE", "Asia/Shanghai")),
         scheduler=_switch("MARKET_SCHEDULER", environ.get("MARKET_SCHEDULER", "on")),
+        sweep_seconds=_whole("MARKET_SWEEP_SECONDS", environ.get("MARKET_SWEEP_SECONDS", "30"), 1, 3600),
+        lease_seconds=_whole("MARKET_LEASE_SECONDS", environ.get("MARKET_LEASE_SECONDS", "30"), 3, 3600),
+        auto_close_days=_whole("MARKET_AUTO_CLOSE_DAYS", environ.get("MARKET_AUTO_CLOSE_DAYS", "7"), 1, 90),
         log_level=_log_level(environ.get("MARKET_LOG_LEVEL", "INFO")),
         wish_budget_cap_yuan=_whole("MARKET_WISH_BUDGET_CAP", environ.get("MARKET_WISH_BUDGET_CAP", "300"), 0, 100_000),
         intake_writer=_intake_writer(environ.get("MARKET_INTAKE_WRITER", ""), database_url),

@@ -116,6 +116,18 @@ class RoundStatus(Labelled):
     FAILED = "failed"
 
 
+class NotificationKind(Labelled):
+    OFFER_EXPIRED = "offer_expired"
+    ORDER_AUTO_CLOSED = "order_auto_closed"
+
+
+class JobOutcome(Labelled):
+    RUNNING = "running"
+    OK = "ok"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
 class UnservedReason(Labelled):
     NO_ELIGIBLE_CANDIDATE = "no_eligible_candidate"
     CAPACITY = "capacity"
@@ -181,6 +193,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "RegistrationStatus": {"pending": "待确认", "confirmed": "已确认", "ended": "已结束"},
     "RoundStatus": {"preview": "预览（未派单）", "committed": "已派单", "failed": "失败"},
+    "NotificationKind": {"offer_expired": "派单超时", "order_auto_closed": "订单自动办结"},
+    "JobOutcome": {"running": "运行中", "ok": "完成", "error": "出错", "skipped": "跳过"},
     "UnservedReason": {
         "no_eligible_candidate": "没有符合条件的党员",
         "capacity": "符合条件的党员都已满额",

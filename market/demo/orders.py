@@ -124,6 +124,8 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
     source = OrderSource.RESIDENT if kind != OrderKind.ISSUE else rng.choice(list(OrderSource)[:4])
     created_at = now - timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 12))
     path = PATHS[final_status]
+    if final_status == OrderStatus.COMPLETED:  # done lately, so the resident still has days to rate it
+        created_at = now - timedelta(hours=6 * len(path) + rng.randint(6, 96))
     approved = any(action == "approve" for action, _ in path)
     # Orders still waiting for someone want help from now on; the others' windows lie in their past.
     waiting = final_status in (OrderStatus.SUBMITTED, OrderStatus.OPEN, OrderStatus.OFFERED)
@@ -156,8 +158,9 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
                                  to_status=reached, note=NOTES[action], at=at))
         status = reached
     session.add_all(events)
+    order.completed_at = max((e.at for e in events if e.action == "complete"), default=None)
     if any(action == "offer" for action, _ in path):
-        _add_offers(session, rng, order, assignees, dispatcher_id, path)
+        _add_offers(session, rng, order, assignees, dispatcher_id, path, now)
     if final_status in (OrderStatus.CONFIRMED, OrderStatus.CLOSED, OrderStatus.REOPENED):
         stars = rng.choice([1, 2]) if final_status == OrderStatus.REOPENED else rng.choice([4, 5, 5])
         comment = "非常感谢，服务很贴心！" if stars >= 4 else "约好的时间没来，问题还没解决。"
@@ -166,7 +169,7 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
 
 
 def _add_offers(session: AsyncSession, rng: random.Random, order: Order, assignees: Assignees,
-                dispatcher_id: int, path: list[tuple[str, OrderStatus]]) -> None:
+                dispatcher_id: int, path: list[tuple[str, OrderStatus]], now: datetime) -> None:
     live = order.status in (OrderStatus.OFFERED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
     accepted = any(action == "accept" for action, _ in path)
     status = OfferStatus.ACCEPTED if accepted else OfferStatus.OFFERED
@@ -174,7 +177,9 @@ def _add_offers(session: AsyncSession, rng: random.Random, order: Order, assigne
     for slot, member_id in enumerate(assignees.pick(rng, order.category_code, order.headcount, live), start=1):
         session.add(Offer(
             order_id=order.id, slot=slot, member_id=member_id, offered_by_id=dispatcher_id, status=status,
-            accept_due_at=offered_at + timedelta(hours=12),
+            # An offer still waiting for its answer is due in the hours ahead, not already lapsed.
+            accept_due_at=now + timedelta(hours=rng.randint(6, 24)) if status == OfferStatus.OFFERED and live
+            else offered_at + timedelta(hours=12),
             explanation=_demo_why(rng),
             offered_at=offered_at, responded_at=offered_at + timedelta(hours=6) if accepted else None,
         ))

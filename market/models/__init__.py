@@ -6,8 +6,9 @@ from market.models.auth import AuthSession, LoginFailure
 from market.models.base import Base
 from market.models.catalog import Category, Skill
 from market.models.dispatch import DispatchWeights, MatchAssignment, MatchRun
-from market.models.jobs import JobRun
+from market.models.jobs import JobRun, SchedulerLease
 from market.models.members import MemberProfile
+from market.models.notifications import Notification, OutboxMessage
 from market.models.orders import Offer, Order, OrderEvent, OrderPhoto, Rating
 from market.models.points import LedgerEntry
 from market.models.policy import SlaPolicy
@@ -27,14 +28,17 @@ __all__ = [
     "MatchAssignment",
     "MatchRun",
     "MemberProfile",
+    "Notification",
     "Offer",
     "Order",
     "OrderEvent",
     "OrderPhoto",
+    "OutboxMessage",
     "Rating",
     "ResidentProfile",
     "RevealLog",
     "RoleGrant",
+    "SchedulerLease",
     "SlaPolicy",
     "Skill",
     "Unit",

@@ -1,4 +1,4 @@
-"""Job runs: one row for every run of a scheduled job, with its outcome and counts."""
+"""Scheduled work: one row for every run of a job, and the lease that lets one scheduler run at a time."""
 
 from __future__ import annotations
 
@@ -23,3 +23,17 @@ class JobRun(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     counts: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    # Which scheduler process (or "manual" and the admin's id) ran it.
+    runner: Mapped[str | None] = mapped_column(String(80))
+
+
+class SchedulerLease(Base):
+    """Held by the one active scheduler, which renews it on a heartbeat; anyone may take it once it lapses."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime]
+    renewed_at: Mapped[datetime]
+    acquired_at: Mapped[datetime]

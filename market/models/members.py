@@ -33,6 +33,8 @@ class MemberProfile(Base):
     # Offers held and orders being served now; raised only by `UPDATE … WHERE live_orders < capacity`,
     # which is what keeps a member within capacity under concurrent claims.
     live_orders: Mapped[int] = mapped_column(default=0)
+    # Offers the member let pass their acceptance deadline without an answer.
+    lapsed_offers: Mapped[int] = mapped_column(default=0)
     radius_m: Mapped[int] = mapped_column(default=3000)
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

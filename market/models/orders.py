@@ -22,6 +22,7 @@ class Order(Base):
         Index(None, "status", "area_id"),
         Index(None, "status", "accept_due_at"),
         Index(None, "status", "due_at"),
+        Index(None, "status", "completed_at"),
         Index("uq_orders_idempotency", "created_by_id", "idempotency_key", unique=True),
     )
 
@@ -54,6 +55,8 @@ class Order(Base):
     version: Mapped[int] = mapped_column(default=1)
     accept_due_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
+    # When the work was reported done; a resident silent for long enough after it sees the order closed.
+    completed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
 

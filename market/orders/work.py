@@ -37,6 +37,7 @@ async def complete(session: AsyncSession, actor: Actor, order_id: int, note: str
     assignees = (await session.scalars(select(Offer.member_id).where(
         Offer.order_id == order_id, Offer.status == OfferStatus.ACCEPTED))).all()
     await capacity.release(session, assignees)
+    order.completed_at = now
     event = await lifecycle.finish(session, order, "complete", OrderStatus.COMPLETED, actor.account_id, now,
                                    note.strip())
     stored = photos.store_photos(data_dir, order_id, photo_bytes)

@@ -1,0 +1,1 @@
+"""In-app notifications (站内消息) and the outbox other channels drain."""

@@ -1,0 +1,1 @@
+"""The scheduler: one active process by lease, periodic sweepers, and a record of every run."""
