@@ -41,6 +41,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     lease_seconds: int = 30
     # A completed order the resident neither confirms nor disputes closes after this many days.
     auto_close_days: int = 7
+    # An accepted order with no progress for this many days turns yellow.
+    stall_days: int = 3
+    # How long each level (社区, 街道, 区) has to settle a red order before it goes up to the next.
+    escalation_hours: tuple[int, int, int] = (24, 48, 72)
     log_level: str = "INFO"
     # Peers whose X-Forwarded-For is believed; from anyone else it is ignored (it is trivially spoofed).
     trusted_proxies: tuple[str, ...] = ()
@@ -81,6 +85,8 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
         sweep_seconds=_whole("MARKET_SWEEP_SECONDS", environ.get("MARKET_SWEEP_SECONDS", "30"), 1, 3600),
         lease_seconds=_whole("MARKET_LEASE_SECONDS", environ.get("MARKET_LEASE_SECONDS", "30"), 3, 3600),
         auto_close_days=_whole("MARKET_AUTO_CLOSE_DAYS", environ.get("MARKET_AUTO_CLOSE_DAYS", "7"), 1, 90),
+        stall_days=_whole("MARKET_STALL_DAYS", environ.get("MARKET_STALL_DAYS", "3"), 1, 60),
+        escalation_hours=_escalation_hours(environ.get("MARKET_ESCALATION_HOURS", "24,48,72")),
         log_level=_log_level(environ.get("MARKET_LOG_LEVEL", "INFO")),
         wish_budget_cap_yuan=_whole("MARKET_WISH_BUDGET_CAP", environ.get("MARKET_WISH_BUDGET_CAP", "300"), 0, 100_000),
         intake_writer=_intake_writer(environ.get("MARKET_INTAKE_WRITER", ""), database_url),
@@ -104,6 +110,14 @@ def _database_url(raw: str) -> str:
     elif url.drivername != ASYNC_DRIVERS[backend]:
         raise SettingsError("MARKET_DATABASE_URL", f"unsupported driver {url.drivername!r}; use {ASYNC_DRIVERS[backend]}")
     return url.render_as_string(hide_password=False)
+
+
+def _escalation_hours(raw: str) -> tuple[int, int, int]:
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) != 3:
+        raise SettingsError("MARKET_ESCALATION_HOURS", f"three whole numbers of hours (社区,街道,区) expected, got {raw!r}")
+    community, street, district = (_whole("MARKET_ESCALATION_HOURS", part, 1, 24 * 90) for part in parts)
+    return community, street, district
 
 
 def _host(raw: str) -> str:

@@ -23,6 +23,7 @@ class Order(Base):
         Index(None, "status", "accept_due_at"),
         Index(None, "status", "due_at"),
         Index(None, "status", "completed_at"),
+        Index(None, "sla_level", "status"),
         Index("uq_orders_idempotency", "created_by_id", "idempotency_key", unique=True),
     )
 
@@ -55,6 +56,9 @@ class Order(Base):
     version: Mapped[int] = mapped_column(default=1)
     accept_due_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
+    # 红黄绿: red past the completion deadline, yellow when acceptance or progress is late, else green.
+    sla_level: Mapped[str] = mapped_column(String(8), default="green")
+    red_at: Mapped[datetime | None]
     # When the work was reported done; a resident silent for long enough after it sees the order closed.
     completed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)

@@ -87,11 +87,13 @@ class OrderController(Controller):
     async def list_orders(self, session: DbSession, actor: Caller, settings: AppSettings,
                           status: FromQuery[list[str] | None] = None, kind: FromQuery[str | None] = None,
                           category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None,
-                          assignee_id: FromQuery[int | None] = None, created_from: FromQuery[date | None] = None,
+                          assignee_id: FromQuery[int | None] = None,
+                          sla_level: FromQuery[Literal["green", "yellow", "red"] | None] = None,
+                          created_from: FromQuery[date | None] = None,
                           created_to: FromQuery[date | None] = None, sort: FromQuery[Sort] = "-created_at",
                           limit: Limit = 20, offset: Offset = 0) -> OrderPage:
         wanted = OrderFilter(status=status or [], kind=kind, category=category, area_id=area_id,
-                             assignee_id=assignee_id, created_from=created_from, created_to=created_to, sort=sort,
+                             assignee_id=assignee_id, sla_level=sla_level, created_from=created_from, created_to=created_to, sort=sort,
                              limit=limit, offset=offset)
         return await queries.list_orders(session, actor, wanted, settings.tz)
 

@@ -12,7 +12,7 @@ from market.access import Actor
 from market.errors import InvalidInput
 from market.models import Area, Category, Order, OrderEvent, ResidentProfile, Skill
 from market.orders.schemas import OrderCreate, ProblemCreate
-from market.vocab import AreaLevel, OrderKind, OrderStatus, Role
+from market.vocab import AreaLevel, OrderKind, OrderStatus, Role, SlaLevel
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -107,5 +107,5 @@ def new_order(*, kind: str, source: str, category: str, title: str, description:
                  description=description.strip(), skills=sorted(set(skills)), headcount=headcount, urgency=urgency,
                  area_id=area_id, address=address, window_start=window_start, window_end=window_end,
                  budget_fen=budget_fen, requester_id=requester_id, created_by_id=created_by_id, claimable=False,
-                 idempotency_key=idempotency_key, status=OrderStatus.SUBMITTED, version=1, created_at=now,
-                 updated_at=now)
+                 idempotency_key=idempotency_key, status=OrderStatus.SUBMITTED, version=1,
+                 sla_level=SlaLevel.GREEN, created_at=now, updated_at=now)

@@ -34,7 +34,7 @@ from market.orders.schemas import (
     OrderRead,
     PersonRead,
 )
-from market.vocab import LIVE_OFFER_STATUSES, OfferStatus, OrderKind, OrderStatus, Role
+from market.vocab import LIVE_OFFER_STATUSES, OfferStatus, OrderKind, OrderStatus, Role, SlaLevel
 
 SORTS = {"created_at": Order.created_at, "due_at": Order.due_at, "urgency": Order.urgency, "id": Order.id}
 
@@ -45,6 +45,7 @@ class OrderFilter(msgspec.Struct, kw_only=True):
     category: str | None = None
     area_id: int | None = None
     assignee_id: int | None = None
+    sla_level: str | None = None
     created_from: date | None = None
     created_to: date | None = None
     sort: str = "-created_at"
@@ -74,6 +75,8 @@ def _filtered(query: Select[Any], wanted: OrderFilter, tz: tzinfo) -> Select[Any
     if wanted.assignee_id is not None:
         query = query.where(exists().where(Offer.order_id == Order.id, Offer.member_id == wanted.assignee_id,
                                            Offer.status.in_(LIVE_OFFER_STATUSES)))
+    if wanted.sla_level:
+        query = query.where(Order.sla_level == wanted.sla_level)
     if wanted.created_from:
         query = query.where(Order.created_at >= datetime.combine(wanted.created_from, time(), tz))
     if wanted.created_to:
@@ -173,7 +176,8 @@ def order_read(order: Order, categories: dict[str, str], offers: list[Offer], ac
             member=PersonRead(o.member_id, accounts[o.member_id].display_name) if o.member_id else None,
             unit_id=o.unit_id, unit_name=units.get(o.unit_id) if o.unit_id else None, accept_due_at=o.accept_due_at,
         ) for o in offers],
-        accept_due_at=order.accept_due_at, due_at=order.due_at, created_at=order.created_at,
+        accept_due_at=order.accept_due_at, due_at=order.due_at, sla_level=order.sla_level,
+        sla_level_name=SlaLevel(order.sla_level).label, created_at=order.created_at,
         updated_at=order.updated_at, version=order.version,
     )
 

@@ -144,6 +144,8 @@ class OrderRead(msgspec.Struct):
     assignees: list[AssigneeRead]
     accept_due_at: datetime | None
     due_at: datetime | None
+    sla_level: str  # green, yellow or red (红黄绿), set by the scheduler's SLA watch
+    sla_level_name: str
     created_at: datetime
     updated_at: datetime
     version: int

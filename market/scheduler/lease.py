@@ -30,10 +30,10 @@ async def hold(database: Database, holder: str, now: datetime, seconds: int) -> 
         if renewed.rowcount == 1:
             return True
         dialect = postgresql if database.kind == "postgresql" else sqlite
-        inserted = await session.execute(dialect.insert(SchedulerLease).values(
+        inserted = await session.scalar(dialect.insert(SchedulerLease).values(
             name=LEASE_NAME, holder=holder, expires_at=expires_at, renewed_at=now, acquired_at=now)
-            .on_conflict_do_nothing(index_elements=["name"]))
-        return inserted.rowcount == 1
+            .on_conflict_do_nothing(index_elements=["name"]).returning(SchedulerLease.name))
+        return inserted is not None
 
 
 async def let_go(database: Database, holder: str, now: datetime) -> None:

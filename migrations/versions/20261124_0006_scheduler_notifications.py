@@ -1,9 +1,9 @@
 """The scheduler: its lease, who ran each job, in-app notifications and their outbox, members' lapsed
-offers, and when an order was completed (for auto-close).
+offers, when an order was completed (for auto-close), and the SLA watch (红黄绿 marks, 督办 notices).
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-24 01:23:14.422084
+Create Date: 2026-11-24 01:30:28.852106
 """
 
 from __future__ import annotations
@@ -45,6 +45,24 @@ def upgrade() -> None:
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notifications_recipient_id_read_at_id'), ['recipient_id', 'read_at', 'id'], unique=False)
 
+    op.create_table('supervisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('area_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('grace_until', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['area_id'], ['areas.id'], name=op.f('fk_supervisions_area_id_areas')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_supervisions_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervisions')),
+    sa.UniqueConstraint('order_id', 'area_id', name=op.f('uq_supervisions_order_id_area_id'))
+    )
+    with op.batch_alter_table('supervisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervisions_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervisions_resolved_at_escalated_at_grace_until'), ['resolved_at', 'escalated_at', 'grace_until'], unique=False)
+
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notification_id', sa.Integer(), nullable=False),
@@ -68,18 +86,25 @@ def upgrade() -> None:
         batch_op.alter_column('lapsed_offers', server_default=None)
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sla_level', sa.String(length=8), nullable=False, server_default='green'))
+        batch_op.add_column(sa.Column('red_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_orders_sla_level_status'), ['sla_level', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_status_completed_at'), ['status', 'completed_at'], unique=False)
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.alter_column('sla_level', server_default=None)
     # Orders already completed: the time of their last completion event.
     op.execute("UPDATE orders SET completed_at = (SELECT max(e.at) FROM order_events e WHERE e.order_id = orders.id"
                " AND e.action = 'complete') WHERE status IN ('completed', 'confirmed', 'reopened', 'closed')")
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_orders_status_completed_at'))
+        batch_op.drop_index(batch_op.f('ix_orders_sla_level_status'))
         batch_op.drop_column('completed_at')
+        batch_op.drop_column('red_at')
+        batch_op.drop_column('sla_level')
 
     with op.batch_alter_table('member_profiles', schema=None) as batch_op:
         batch_op.drop_column('lapsed_offers')
@@ -91,6 +116,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_sent_at_id'))
 
     op.drop_table('outbox_messages')
+    with op.batch_alter_table('supervisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervisions_resolved_at_escalated_at_grace_until'))
+        batch_op.drop_index(batch_op.f('ix_supervisions_order_id'))
+
+    op.drop_table('supervisions')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_recipient_id_read_at_id'))
 
