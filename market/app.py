@@ -38,6 +38,7 @@ from market.orders.writer_process import ProcessWriter
 from market.notifications.controllers import NotificationController
 from market.scheduler.controllers import JobController
 from market.scheduler.service import Scheduler
+from market.summons.controllers import SummonsController, summon
 from market.supervision.controllers import area_supervisions
 from market.settings import Settings
 from market.units.controllers import UnitController
@@ -46,7 +47,7 @@ ROUTES = [
     health, meta, list_areas, create_area, AuthController, read_me, AccountController, revoke_grant,
     MemberController, community_members, unit_members, confirm_member, UnitController,
     OrderController, OfferController, open_board, AreaDispatchController, RoundController,
-    NotificationController, JobController, area_supervisions,
+    NotificationController, JobController, area_supervisions, summon, SummonsController,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).

@@ -13,7 +13,7 @@ from market.models.orders import Offer, Order, OrderEvent, OrderPhoto, Rating
 from market.models.points import LedgerEntry
 from market.models.policy import SlaPolicy
 from market.models.privacy import RevealLog
-from market.models.supervision import Supervision
+from market.models.supervision import Summons, Supervision
 from market.models.units import Unit, UnitCommunity
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "SchedulerLease",
     "SlaPolicy",
     "Skill",
+    "Summons",
     "Supervision",
     "Unit",
     "UnitCommunity",

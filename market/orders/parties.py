@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
 from market.errors import Forbidden, NotFound
-from market.models import Area, MemberProfile, Offer, Order
+from market.models import Area, MemberProfile, Offer, Order, Summons
 from market.orders import lifecycle
 from market.orders.lifecycle import Party, rule
 from market.vocab import OfferStatus, OrderStatus, Role
 
 AUDITOR = "auditor"
+SUMMONED = "summoned"  # a department's admin whose unit was summoned (吹哨) to the order: reads it, masked
 BOARD_STATUSES = (OrderStatus.OPEN, OrderStatus.OFFERED)
 
 
@@ -46,6 +47,9 @@ async def standing(session: AsyncSession, actor: Actor, order: Order) -> Standin
     mine = [o for o in offers if o.member_id == actor.account_id or (o.unit_id and o.unit_id in actor.unit_ids())]
     if mine:
         parties.add(Party.ASSIGNEE)
+    if actor.unit_ids() and await session.scalar(select(Summons.id).where(
+            Summons.order_id == order.id, Summons.unit_id.in_(actor.unit_ids())).limit(1)):
+        parties.add(SUMMONED)
     # Whatever its status now: a member who saw it on their board and lost the race hears 409, not 404.
     if not parties and order.claimable and await _on_board_of(session, actor, order, path):
         parties.add(Party.CLAIMANT)

@@ -9,6 +9,7 @@ from datetime import datetime
 from market.database import Database
 from market.orders import jobs as order_jobs
 from market.settings import Settings
+from market.summons.jobs import watch_summons
 from market.supervision import jobs as supervision_jobs
 
 Sweep = Callable[[Database, Settings, datetime], Awaitable[dict[str, int]]]
@@ -36,8 +37,13 @@ async def _watch_deadlines(database: Database, settings: Settings, now: datetime
     return await supervision_jobs.watch_deadlines(database, now, settings.stall_days, settings.escalation_hours)
 
 
+async def _watch_summons(database: Database, _: Settings, now: datetime) -> dict[str, int]:
+    return await watch_summons(database, now)
+
+
 JOBS: dict[str, Job] = {job.id: job for job in (
     Job("offer_expiry", "派单超时收回", _expire_offers),
     Job("auto_close", "逾期未评价自动办结", _auto_close),
     Job("sla_watch", "红黄绿预警、督办与逐级上报", _watch_deadlines),
+    Job("summons_watch", "吹哨报到超时", _watch_summons),
 )}

@@ -68,8 +68,8 @@ async def _turn_red(session: AsyncSession, now: datetime, grace_hours: tuple[int
         update(Order).where(Order.id.in_(due), _late(now), Order.sla_level != SlaLevel.RED)
         .values(sla_level=SlaLevel.RED, red_at=now).returning(Order.id, Order.area_id, Order.title)
         .execution_options(synchronize_session=False))).all()
-    areas = await _areas(session)
-    starts = [(order_id, _level_area(areas, area_id, AreaLevel.COMMUNITY), title) for order_id, area_id, title in red]
+    areas = await all_areas(session)
+    starts = [(order_id, level_area(areas, area_id, AreaLevel.COMMUNITY), title) for order_id, area_id, title in red]
     await _supervise(session, [(o, a, AreaLevel.COMMUNITY, t) for o, a, t in starts if a], now, grace_hours,
                      NotificationKind.SUPERVISION)
     return len(due), len(red)
@@ -112,13 +112,13 @@ async def _escalate(session: AsyncSession, now: datetime, grace_hours: tuple[int
                                   Supervision.resolved_at.is_(None))
         .values(escalated_at=now).returning(Supervision.order_id, Supervision.area_id, Supervision.level)
         .execution_options(synchronize_session=False))).all()
-    areas = await _areas(session)
+    areas = await all_areas(session)
     titles = dict((await session.execute(select(Order.id, Order.title).where(
         Order.id.in_([order_id for order_id, _, _ in moved] or [-1])))).all())
     above = []
     for order_id, area_id, level in moved:
         up = LEVELS[LEVELS.index(AreaLevel(level)) + 1]
-        parent = _level_area(areas, area_id, up)
+        parent = level_area(areas, area_id, up)
         if parent:
             above.append((order_id, parent, up, titles[order_id]))
     await _supervise(session, above, now, grace_hours, NotificationKind.ESCALATION)
@@ -135,7 +135,7 @@ async def _supervise(session: AsyncSession, notices: list[tuple[int, int, AreaLe
         {"order_id": order_id, "area_id": area_id, "level": level, "created_at": now,
          "grace_until": now + timedelta(hours=grace_hours[LEVELS.index(level)])}
         for order_id, area_id, level, _ in notices])
-    staff = await _staff(session, [area_id for _, area_id, _, _ in notices])
+    staff = await staff_on(session, [area_id for _, area_id, _, _ in notices])
     assignees = await _assignees(session, [order_id for order_id, _, _, _ in notices])
     notes = []
     for order_id, area_id, level, title in notices:
@@ -147,11 +147,11 @@ async def _supervise(session: AsyncSession, notices: list[tuple[int, int, AreaLe
     await notify(session, notes, now)
 
 
-async def _areas(session: AsyncSession) -> dict[int, Area]:
+async def all_areas(session: AsyncSession) -> dict[int, Area]:
     return {a.id: a for a in (await session.scalars(select(Area))).all()}
 
 
-def _level_area(areas: dict[int, Area], area_id: int, level: AreaLevel) -> int | None:
+def level_area(areas: dict[int, Area], area_id: int, level: AreaLevel) -> int | None:
     """The area of `level` at or above `area_id`."""
     area = areas.get(area_id)
     while area is not None and area.level != level:
@@ -159,7 +159,7 @@ def _level_area(areas: dict[int, Area], area_id: int, level: AreaLevel) -> int |
     return area.id if area else None
 
 
-async def _staff(session: AsyncSession, area_ids: list[int]) -> dict[int, list[int]]:
+async def staff_on(session: AsyncSession, area_ids: list[int]) -> dict[int, list[int]]:
     """Who is granted a staff role on exactly that area: that level's own people."""
     found: dict[int, list[int]] = {}
     for area_id, account_id in (await session.execute(select(RoleGrant.area_id, RoleGrant.account_id).where(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from datetime import datetime
+
 from litestar.testing import AsyncTestClient
 
-from tests.market.world import WISH, World
+from market.clock import ManualClock
+from market.database import Database
+from tests.conftest import SECRET
+from tests.market.world import WISH, World, bearer
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 # Each state, and the step that leads to it from the one before.
@@ -18,6 +23,13 @@ class Made:
     order_id: int
     offer_id: int | None = None
     photo_id: int | None = None
+
+
+async def move_clock(moment: datetime, flows: Flows, database: Database, clock: ManualClock) -> None:
+    """Move the clock, with fresh logins for everyone in `flows` (tokens are short-lived)."""
+    clock.set(moment)
+    ids = list(flows.headers)
+    flows.headers = dict(zip(ids, await bearer(database, ids, SECRET, now=moment), strict=True))
 
 
 class Flows:

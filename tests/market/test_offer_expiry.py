@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from market.database import Database
 from market.models import MemberProfile, Notification, Offer, Order, OrderEvent
 from market.orders.jobs import expire_offers
 from tests.conftest import SECRET
-from tests.market.flows import Flows
+from tests.market.flows import Flows, move_clock
 from tests.market.world import START, World, bearer
 from tests.market.sweeps import check_orders_agree_with_offers, due_offers
 
@@ -25,18 +25,11 @@ async def _flows(client: AsyncTestClient, world: World, database: Database) -> F
     return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
 
 
-async def _at(moment: datetime, flows: Flows, database: Database, clock: ManualClock) -> None:
-    """Move the clock, with fresh logins (tokens are short-lived)."""
-    clock.set(moment)
-    ids = list(flows.headers)
-    flows.headers = dict(zip(ids, await bearer(database, ids, SECRET, now=moment), strict=True))
-
-
 async def test_an_offer_accepted_a_second_before_its_deadline_is_accepted(
         client: AsyncTestClient, world: World, database: Database, clock: ManualClock) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")
-    await _at(DEADLINE - timedelta(seconds=1), flows, database, clock)
+    await move_clock(DEADLINE - timedelta(seconds=1), flows, database, clock)
     accepted = await flows.call("POST", f"/api/offers/{made.offer_id}/accept", world.member)
     assert accepted["status"] == "accepted"
     assert await expire_offers(database, clock.now()) == {"expired": 0}
@@ -46,7 +39,7 @@ async def test_an_offer_answered_a_second_late_is_refused_and_its_order_reopens_
         client: AsyncTestClient, world: World, database: Database, clock: ManualClock) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")
-    await _at(DEADLINE + timedelta(seconds=1), flows, database, clock)
+    await move_clock(DEADLINE + timedelta(seconds=1), flows, database, clock)
     late = await client.post(f"/api/offers/{made.offer_id}/accept", headers=flows.headers[world.member])
     assert late.status_code == 409 and late.json()["details"]["current_state"] == "expired"
 
@@ -69,9 +62,9 @@ async def test_an_accept_and_the_sweep_at_the_deadline_end_in_exactly_one_outcom
         client: AsyncTestClient, world: World, database: Database, clock: ManualClock) -> None:
     flows = await _flows(client, world, database)
     for _ in range(12):
-        await _at(START, flows, database, clock)
+        await move_clock(START, flows, database, clock)
         made = await flows.order_in("offered")
-        await _at(DEADLINE - timedelta(milliseconds=1), flows, database, clock)  # the member's last moment
+        await move_clock(DEADLINE - timedelta(milliseconds=1), flows, database, clock)  # the member's last moment
         answer, swept = await asyncio.gather(
             client.post(f"/api/offers/{made.offer_id}/accept", headers=flows.headers[world.member]),
             expire_offers(database, DEADLINE))
