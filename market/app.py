@@ -40,6 +40,7 @@ from market.scheduler.controllers import JobController
 from market.scheduler.service import Scheduler
 from market.summons.controllers import SummonsController, summon
 from market.supervision.controllers import area_supervisions
+from market.visits.controllers import VisitPlanController, area_visit_coverage, area_visit_plans
 from market.settings import Settings
 from market.units.controllers import UnitController
 
@@ -48,6 +49,7 @@ ROUTES = [
     MemberController, community_members, unit_members, confirm_member, UnitController,
     OrderController, OfferController, open_board, AreaDispatchController, RoundController,
     NotificationController, JobController, area_supervisions, summon, SummonsController,
+    VisitPlanController, area_visit_plans, area_visit_coverage,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).

@@ -15,6 +15,7 @@ from market.models.policy import SlaPolicy
 from market.models.privacy import RevealLog
 from market.models.supervision import Summons, Supervision
 from market.models.units import Unit, UnitCommunity
+from market.models.visits import Visit, VisitPlan
 
 __all__ = [
     "Account",
@@ -46,4 +47,6 @@ __all__ = [
     "Supervision",
     "Unit",
     "UnitCommunity",
+    "Visit",
+    "VisitPlan",
 ]
