@@ -45,6 +45,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     stall_days: int = 3
     # How long each level (社区, 街道, 区) has to settle a red order before it goes up to the next.
     escalation_hours: tuple[int, int, int] = (24, 48, 72)
+    # Minutes between the scheduler's dispatch rounds for each community; 0 leaves dispatching to people.
+    round_minutes: int = 30
     # 吹哨报到: minutes a summoned department has to acknowledge.
     summons_ack_minutes: int = 30
     log_level: str = "INFO"
@@ -88,6 +90,7 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
         lease_seconds=_whole("MARKET_LEASE_SECONDS", environ.get("MARKET_LEASE_SECONDS", "30"), 3, 3600),
         auto_close_days=_whole("MARKET_AUTO_CLOSE_DAYS", environ.get("MARKET_AUTO_CLOSE_DAYS", "7"), 1, 90),
         stall_days=_whole("MARKET_STALL_DAYS", environ.get("MARKET_STALL_DAYS", "3"), 1, 60),
+        round_minutes=_whole("MARKET_ROUND_MINUTES", environ.get("MARKET_ROUND_MINUTES", "30"), 0, 24 * 60),
         summons_ack_minutes=_whole("MARKET_SUMMONS_ACK_MINUTES", environ.get("MARKET_SUMMONS_ACK_MINUTES", "30"), 1,
                                    24 * 60),
         escalation_hours=_escalation_hours(environ.get("MARKET_ESCALATION_HOURS", "24,48,72")),

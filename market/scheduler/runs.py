@@ -28,7 +28,7 @@ async def run_job(database: Database, settings: Settings, clock: Clock, job_id: 
         run = JobRun(job_id=job_id, started_at=started_at, outcome=JobOutcome.RUNNING, counts={}, runner=runner)
         session.add(run)
     try:
-        counts = await job.sweep(database, settings, started_at)
+        counts = await job.sweep(database, settings, clock)
         outcome, error = JobOutcome.OK, None
     except Exception as failure:  # recorded, then the scheduler carries on with the next run
         log.exception("job %s failed", job_id)

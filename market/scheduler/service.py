@@ -50,7 +50,8 @@ class Scheduler:
         await self.heartbeat()
         self._add(HEARTBEAT_JOB, self.heartbeat, self.heartbeat_seconds, [])
         for job in JOBS.values():
-            self._add(job.id, self.run, job.every_seconds(self.settings), [job.id])
+            if job.enabled(self.settings):
+                self._add(job.id, self.run, job.every_seconds(self.settings), [job.id])
         self.apscheduler.start()
 
     def _add(self, job_id: str, func: Callable, seconds: int, args: list[str]) -> None:

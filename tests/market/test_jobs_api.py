@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 from market.clock import ManualClock
 from market.database import Database
 from market.scheduler import lease
+from market.scheduler.jobs import JOBS
 from tests.conftest import SECRET
 from tests.market.sweeps import due_offers
 from tests.market.world import START, World, bearer
@@ -30,7 +31,7 @@ async def test_an_admin_runs_a_job_now_and_reads_its_run(client: AsyncTestClient
     jobs = (await client.get("/api/jobs", headers=admin)).json()
     assert jobs["lease_holder"] == "web-1:123:abc"
     by_id = {job["id"]: job for job in jobs["jobs"]}
-    assert set(by_id) == {"offer_expiry", "auto_close"} and by_id["auto_close"]["last_run"] is None
+    assert set(by_id) == set(JOBS) and by_id["auto_close"]["last_run"] is None
     assert by_id["offer_expiry"]["last_run"]["id"] == body["id"] and by_id["offer_expiry"]["name"] == "派单超时收回"
 
     runs = (await client.get("/api/jobs/runs", params={"job_id": "offer_expiry"}, headers=admin)).json()
