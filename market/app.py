@@ -31,18 +31,18 @@ from market.members.controllers import (
     unit_members,
 )
 from market.meta import meta
+from market.notifications.controllers import NotificationController
 from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
-from market.notifications.controllers import NotificationController
 from market.scheduler.controllers import JobController
 from market.scheduler.service import Scheduler
+from market.settings import Settings
 from market.summons.controllers import SummonsController, summon
 from market.supervision.controllers import area_supervisions
-from market.visits.controllers import VisitPlanController, area_visit_coverage, area_visit_plans
-from market.settings import Settings
 from market.units.controllers import UnitController
+from market.visits.controllers import VisitPlanController, area_visit_coverage, area_visit_plans
 
 ROUTES = [
     health, meta, list_areas, create_area, AuthController, read_me, AccountController, revoke_grant,

@@ -122,7 +122,8 @@ def _database_url(raw: str) -> str:
 def _escalation_hours(raw: str) -> tuple[int, int, int]:
     parts = [part.strip() for part in raw.split(",")]
     if len(parts) != 3:
-        raise SettingsError("MARKET_ESCALATION_HOURS", f"three whole numbers of hours (社区,街道,区) expected, got {raw!r}")
+        raise SettingsError("MARKET_ESCALATION_HOURS",
+                            f"three whole numbers of hours (社区,街道,区) expected, got {raw!r}")
     community, street, district = (_whole("MARKET_ESCALATION_HOURS", part, 1, 24 * 90) for part in parts)
     return community, street, district
 

@@ -123,6 +123,8 @@ class NotificationKind(Labelled):
     ESCALATION = "escalation"
     SUMMONS = "summons"
     SUMMONS_LATE = "summons_late"
+    NEW_OFFER = "new_offer"
+    VISIT = "visit"
 
 
 class VisitFrequency(Labelled):
@@ -210,7 +212,8 @@ LABELS: dict[str, dict[str, str]] = {
     "RegistrationStatus": {"pending": "待确认", "confirmed": "已确认", "ended": "已结束"},
     "RoundStatus": {"preview": "预览（未派单）", "committed": "已派单", "failed": "失败"},
     "NotificationKind": {"offer_expired": "派单超时", "order_auto_closed": "订单自动办结", "supervision": "督办",
-                         "escalation": "逐级上报", "summons": "吹哨报到", "summons_late": "报到超时"},
+                         "escalation": "逐级上报", "summons": "吹哨报到", "summons_late": "报到超时",
+                         "new_offer": "新派单", "visit": "上门走访"},
     "VisitFrequency": {"weekly": "每周", "monthly": "每月", "quarterly": "每季度"},
     "SlaLevel": {"green": "绿（正常）", "yellow": "黄（预警）", "red": "红（超时）"},
     "JobOutcome": {"running": "运行中", "ok": "完成", "error": "出错", "skipped": "跳过"},

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from market.models.base import Base, JSONDocument
 
 LIVE_OFFER = text("status IN ('offered', 'accepted')")
+COMPLETED = text("status = 'completed'")
+FLAGGED = text("sla_level != 'green'")
 
 
 class Order(Base):
@@ -22,8 +24,9 @@ class Order(Base):
         Index(None, "status", "area_id"),
         Index(None, "status", "accept_due_at"),
         Index(None, "status", "due_at"),
-        Index(None, "status", "completed_at"),
-        Index(None, "sla_level", "status"),
+        # Partial, and keyed without status: an order changing status elsewhere leaves them alone.
+        Index("ix_orders_completed_at", "completed_at", sqlite_where=COMPLETED, postgresql_where=COMPLETED),
+        Index("ix_orders_flagged", "sla_level", sqlite_where=FLAGGED, postgresql_where=FLAGGED),
         Index("uq_orders_idempotency", "created_by_id", "idempotency_key", unique=True),
     )
 
@@ -78,6 +81,8 @@ class Offer(Base):
         Index("uq_offers_live_member", "order_id", "member_id", unique=True,
               sqlite_where=LIVE_OFFER, postgresql_where=LIVE_OFFER),
         Index(None, "status", "accept_due_at"),
+        # Every look at an order's offers goes by it (the partial indexes above only serve their own checks).
+        Index(None, "order_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,8 +22,8 @@ class NotificationController(Controller):
     tags = ["消息"]
 
     @get("/", opt=policy(*EVERYONE), summary="我的消息（最新在前；unread_only 只看未读）")
-    async def list_mine(self, session: DbSession, actor: Caller, unread_only: FromQuery[bool] = False, limit: Limit = 20,
-                        offset: Offset = 0) -> Inbox:
+    async def list_mine(self, session: DbSession, actor: Caller, unread_only: FromQuery[bool] = False,
+                        limit: Limit = 20, offset: Offset = 0) -> Inbox:
         return await service.inbox(session, actor, unread_only, limit, offset)
 
     @post("/{notification_id:int}/read", opt=policy(*EVERYONE), status_code=200, summary="标记一条消息为已读")

@@ -93,7 +93,8 @@ class OrderController(Controller):
                           created_to: FromQuery[date | None] = None, sort: FromQuery[Sort] = "-created_at",
                           limit: Limit = 20, offset: Offset = 0) -> OrderPage:
         wanted = OrderFilter(status=status or [], kind=kind, category=category, area_id=area_id,
-                             assignee_id=assignee_id, sla_level=sla_level, created_from=created_from, created_to=created_to, sort=sort,
+                             assignee_id=assignee_id, sla_level=sla_level, created_from=created_from,
+                             created_to=created_to, sort=sort,
                              limit=limit, offset=offset)
         return await queries.list_orders(session, actor, wanted, settings.tz)
 

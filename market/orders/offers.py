@@ -13,12 +13,14 @@ from market.errors import Conflict, Forbidden, InvalidInput, NotFound
 from market.models import Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.orders import capacity, lifecycle
 from market.orders.parties import take_order, visible_order
+from market.notifications.service import Note, notify, unit_admins
 from market.orders.schemas import OfferCreate
 from market.units.dispatch_profile import check_unit_has_room
 from market.vocab import (
     EXCLUDING_OFFER_STATUSES,
     LIVE_OFFER_STATUSES,
     DeclineReason,
+    NotificationKind,
     OfferStatus,
     OrderStatus,
     RegistrationStatus,
@@ -61,8 +63,17 @@ async def _make_offer(session: AsyncSession, actor: Actor, order: Order, offer: 
     offer.order_id, offer.offered_by_id, offer.status, offer.offered_at = (
         order.id, actor.account_id, OfferStatus.OFFERED, now)
     await _insert(session, offer)
+    await _tell_new_offer(session, order, offer, now)
     await lifecycle.finish(session, order, "offer", OrderStatus.OFFERED, actor.account_id, now, note)
     return offer
+
+
+async def _tell_new_offer(session: AsyncSession, order: Order, offer: Offer, now: datetime) -> None:
+    recipients = [offer.member_id] if offer.member_id else (await unit_admins(session, [offer.unit_id or 0])).get(
+        offer.unit_id or 0, [])
+    await notify(session, [Note(recipient, NotificationKind.NEW_OFFER, "您有一条新派单",
+                                f"「{order.title}」派给了您，请在接单时限内答复是否接单。", order.id,
+                                f"new_offer:{offer.id}:{recipient}") for recipient in recipients], now)
 
 
 async def accept_offer(session: AsyncSession, actor: Actor, offer_id: int, now: datetime) -> Order:

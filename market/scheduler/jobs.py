@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from market.clock import Clock
 from market.database import Database
 from market.dispatch.jobs import dispatch_rounds
-from market.orders import jobs as order_jobs
+from market.orders.auto_close import close_silent_completions
+from market.orders.expiry import expire_offers
 from market.settings import Settings
 from market.summons.jobs import watch_summons
 from market.supervision import jobs as supervision_jobs
@@ -34,11 +35,11 @@ class Job:
 
 
 async def _expire_offers(database: Database, _: Settings, clock: Clock) -> dict[str, int]:
-    return await order_jobs.expire_offers(database, clock.now())
+    return await expire_offers(database, clock.now())
 
 
 async def _auto_close(database: Database, settings: Settings, clock: Clock) -> dict[str, int]:
-    return await order_jobs.close_silent_completions(database, clock.now(), settings.auto_close_days)
+    return await close_silent_completions(database, clock.now(), settings.auto_close_days)
 
 
 async def _watch_deadlines(database: Database, settings: Settings, clock: Clock) -> dict[str, int]:

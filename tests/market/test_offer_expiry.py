@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from market.clock import ManualClock
 from market.database import Database
 from market.models import MemberProfile, Notification, Offer, Order, OrderEvent
-from market.orders.jobs import expire_offers
+from market.orders.expiry import expire_offers
 from tests.conftest import SECRET
 from tests.market.flows import Flows, move_clock
-from tests.market.world import START, World, bearer
 from tests.market.sweeps import check_orders_agree_with_offers, due_offers
+from tests.market.world import START, World, bearer
 
 DEADLINE = START + timedelta(minutes=24 * 60)  # an offer by hand allows a day to answer
 
@@ -50,8 +50,9 @@ async def test_an_offer_answered_a_second_late_is_refused_and_its_order_reopens_
         member = await session.get(MemberProfile, world.member)
         assert member is not None and (member.live_orders, member.lapsed_offers) == (0, 1)
     inbox = await flows.call("GET", "/api/notifications", world.member)
-    assert [(n["kind"], n["order_id"]) for n in inbox["items"]] == [("offer_expired", made.order_id)]
-    assert inbox["unread"] == 1 and "超时" in inbox["items"][0]["title"]
+    assert [(n["kind"], n["order_id"]) for n in inbox["items"]] == [("offer_expired", made.order_id),
+                                                                     ("new_offer", made.order_id)]
+    assert inbox["unread"] == 2 and "超时" in inbox["items"][0]["title"]
     # The member who let it lapse is left out of the next round.
     run = await flows.call("POST", f"/api/areas/{world.community}/rounds", world.dispatcher, json={})
     assert {a["member"]["id"] for a in run["assignments"]} <= {world.second_member, world.unit_member}

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from market.database import Database
 from market.models import Notification, Offer
-from market.orders.jobs import expire_offers
+from market.orders.expiry import expire_offers
 from market.scheduler import lease
 from market.settings import Settings
 from tests.market.sweeps import check_orders_agree_with_offers, due_offers

@@ -23,6 +23,14 @@ BAD_VALUES = [
     ("MARKET_INTAKE_WRITER", "fork", "expected process or thread"),
     ("MARKET_WISH_BUDGET_CAP", "-1", "between 0 and"),
     ("MARKET_TRUSTED_PROXIES", "10.0.0.1,proxy", "not an IP address"),
+    ("MARKET_SWEEP_SECONDS", "0", "between 1 and 3600"),
+    ("MARKET_LEASE_SECONDS", "2", "between 3 and 3600"),
+    ("MARKET_AUTO_CLOSE_DAYS", "seven", "not a whole number"),
+    ("MARKET_STALL_DAYS", "0", "between 1 and 60"),
+    ("MARKET_ESCALATION_HOURS", "24,48", "three whole numbers"),
+    ("MARKET_ESCALATION_HOURS", "24,0,72", "between 1 and"),
+    ("MARKET_SUMMONS_ACK_MINUTES", "0", "between 1 and"),
+    ("MARKET_ROUND_MINUTES", "-5", "between 0 and"),
 ]
 
 
@@ -33,6 +41,9 @@ def test_defaults_are_the_embedded_sqlite_file_and_shanghai_time() -> None:
     assert (settings.host, settings.port, settings.timezone) == ("127.0.0.1", 8000, "Asia/Shanghai")
     assert settings.scheduler is True and settings.log_level == "INFO"
     assert settings.intake_writer == "process" and settings.wish_budget_cap_yuan == 300
+    assert (settings.sweep_seconds, settings.lease_seconds, settings.auto_close_days, settings.stall_days) == (
+        30, 30, 7, 3)
+    assert (settings.escalation_hours, settings.summons_ack_minutes, settings.round_minutes) == ((24, 48, 72), 30, 30)
 
 
 def test_data_dir_moves_the_default_database() -> None:

@@ -64,8 +64,8 @@ async def test_an_order_past_its_completion_deadline_turns_red_and_its_community
     async with database.transaction(write=False) as session:
         [notice] = (await session.scalars(select(Supervision))).all()
     assert (notice.order_id, notice.area_id, notice.level) == (made.order_id, world.community, "community")
-    for person in (world.dispatcher, world.member):
-        assert await _inbox(database, person) == [("supervision", made.order_id)]
+    assert await _inbox(database, world.dispatcher) == [("supervision", made.order_id)]
+    assert await _inbox(database, world.member) == [("new_offer", made.order_id), ("supervision", made.order_id)]
     assert await _inbox(database, world.other_dispatcher) == []
     listed = await flows.call("GET", "/api/orders", world.dispatcher, params={"sla_level": "red"})
     assert [o["id"] for o in listed["items"]] == [made.order_id]
@@ -144,4 +144,5 @@ async def test_two_watches_at_once_supervise_each_order_once(world: World, datab
     assert sum(r["red"] for r in results) == 20
     async with database.transaction(write=False) as session:
         assert await session.scalar(select(func.count()).select_from(Supervision)) == 20
-        assert await session.scalar(select(func.count()).select_from(Notification)) == 40  # dispatcher and member
+        notes = (await session.scalars(select(Notification.kind).where(Notification.kind == "supervision"))).all()
+        assert len(notes) == 40  # the dispatcher and the member of each order
