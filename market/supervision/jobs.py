@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, not_, or_, select, update
+from sqlalchemy import and_, exists, literal_column, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,8 +83,9 @@ async def _turn_yellow(session: AsyncSession, now: datetime, stall_days: int) ->
 
 async def _turn_green(session: AsyncSession, now: datetime, stall_days: int) -> int:
     """Settled orders, and yellow ones that were accepted or moved on since, are green again."""
+    # 'green' as a literal: SQLite then reads only the partial index of flagged orders.
     result = await session.execute(update(Order).where(
-        Order.sla_level != SlaLevel.GREEN,
+        Order.sla_level != literal_column("'green'"),
         or_(Order.status.not_in(WATCHED),
             and_(Order.sla_level == SlaLevel.YELLOW, not_(_slow(now, stall_days)), not_(_late(now)))))
         .values(sla_level=SlaLevel.GREEN).execution_options(synchronize_session=False))
@@ -92,9 +93,8 @@ async def _turn_green(session: AsyncSession, now: datetime, stall_days: int) -> 
 
 
 async def _resolve(session: AsyncSession, now: datetime) -> int:
-    settled = select(Order.id).where(Order.sla_level != SlaLevel.RED)
-    result = await session.execute(update(Supervision).where(Supervision.resolved_at.is_(None),
-                                                             Supervision.order_id.in_(settled))
+    settled = exists().where(Order.id == Supervision.order_id, Order.sla_level != SlaLevel.RED)
+    result = await session.execute(update(Supervision).where(Supervision.resolved_at.is_(None), settled)
                                    .values(resolved_at=now).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
