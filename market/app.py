@@ -110,7 +110,8 @@ def describe_policies(app: Litestar) -> None:
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
             route_policy = handler.opt.get("policy")
-            if isinstance(route_policy, Policy):
+            # A handler serving several paths, or a second app in one process, must not say it twice.
+            if isinstance(route_policy, Policy) and route_policy.describe() not in (handler.description or ""):
                 handler.description = "\n\n".join(filter(None, [handler.description, route_policy.describe()]))
 
 

@@ -218,8 +218,8 @@ LABELS: dict[str, dict[str, str]] = {
     "SlaLevel": {"green": "绿（正常）", "yellow": "黄（预警）", "red": "红（超时）"},
     "JobOutcome": {"running": "运行中", "ok": "完成", "error": "出错", "skipped": "跳过"},
     "UnservedReason": {
-        "no_eligible_candidate": "没有符合条件的党员",
-        "capacity": "符合条件的党员都已满额",
+        "no_eligible_candidate": "没有符合条件的党员或单位",
+        "capacity": "符合条件的党员和单位都已满额",
         "team_incomplete": "凑不齐所需人数",
         "cost": "本轮暂不派单更合适",
         "window_passed": "居民期望的时间已过，请联系居民后再派",

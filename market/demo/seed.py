@@ -71,6 +71,7 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin("社区工作者", "demo-street", "东湖街道"),
         DemoLogin("组织部门", "demo-auditor", "示范区"),
         DemoLogin("单位管理员", "demo-unit-admin", "夕阳红志愿服务队"),
+        DemoLogin("单位管理员（职能部门）", "demo-dept-admin", "城管执法中队"),
         DemoLogin("居民", demo_phone(1), "春晖社区"),
         DemoLogin("在职党员", demo_phone(10_001), "春晖社区"),
     ]
@@ -152,12 +153,14 @@ async def _add_account(session: AsyncSession, password_hash: str, now: datetime,
 async def _add_staff(session: AsyncSession, areas: DemoAreas, units: list[Unit], password_hash: str,
                      now: datetime) -> dict[str, int]:
     volunteer_team = next(unit for unit in units if unit.name == "夕阳红志愿服务队")
+    department = next(unit for unit in units if unit.name == "城管执法中队")  # to be summoned (吹哨)
     grants = [
         ("demo-admin", "系统管理员", Role.ADMIN, areas.district.id, None),
         ("demo-dispatcher", "春晖社区工作者", Role.DISPATCHER, areas.communities[0].id, None),
         ("demo-street", "东湖街道工作人员", Role.DISPATCHER, areas.streets[0].id, None),
         ("demo-auditor", "区委组织部审核员", Role.AUDITOR, areas.district.id, None),
         ("demo-unit-admin", "夕阳红志愿服务队负责人", Role.UNIT_ADMIN, areas.district.id, volunteer_team.id),
+        ("demo-dept-admin", "城管执法中队值班员", Role.UNIT_ADMIN, areas.district.id, department.id),
     ]
     ids: dict[str, int] = {}
     for username, name, role, area_id, unit_id in grants:

@@ -50,7 +50,7 @@ def round_read(run: MatchRun) -> RoundRead:
 
 def _fields(run: MatchRun) -> dict:
     return {
-        "id": run.id, "area_id": run.area_id, "dry_run": run.dry_run, "status": run.status,
+        "id": run.id, "area_id": run.area_id, "started_by_id": run.started_by_id, "dry_run": run.dry_run, "status": run.status,
         "status_name": RoundStatus(run.status).label, "solver": run.solver, "weights": dict(run.weights),
         "orders_count": run.orders_count, "candidates_count": run.candidates_count, "pairs_count": run.pairs_count,
         "assigned_count": run.assigned_count, "objective": run.objective, "lower_bound": run.lower_bound,

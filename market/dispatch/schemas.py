@@ -71,6 +71,7 @@ class UnservedRead(msgspec.Struct):
 class RoundRead(msgspec.Struct):
     id: int
     area_id: int
+    started_by_id: int | None  # the account `system-dispatch` for the scheduler's rounds
     dry_run: bool
     status: str
     status_name: str

@@ -21,6 +21,7 @@ from market.models import (
     OrderEvent,
     OrderPhoto,
     Rating,
+    Summons,
     Unit,
 )
 from market.orders.masking import shown_address, shown_phone
@@ -59,7 +60,8 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
                                                           Offer.unit_id.in_(actor.unit_ids() or {-1})))
     in_area = exists().where(Area.id == Order.area_id,
                              actor.in_scope(Area.path, Role.DISPATCHER, Role.AUDITOR, Role.ADMIN))
-    return or_(Order.requester_id == actor.account_id, mine, in_area)
+    summoned = exists().where(Summons.order_id == Order.id, Summons.unit_id.in_(actor.unit_ids() or {-1}))
+    return or_(Order.requester_id == actor.account_id, mine, in_area, summoned)
 
 
 def _filtered(query: Select[Any], wanted: OrderFilter, tz: tzinfo) -> Select[Any]:

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 
 from market.access import policy
 from market.dependencies import AppClock, AppDatabase, AppSettings, Caller
+from market.errors import InvalidInput
 from market.models import JobRun
 from market.orders.controllers import Limit, Offset
 from market.scheduler import lease
@@ -66,6 +67,8 @@ class JobController(Controller):
     @get("/runs", opt=policy(Role.ADMIN), summary="定时任务运行记录（最新在前）")
     async def runs(self, database: AppDatabase, job_id: FromQuery[str | None] = None, limit: Limit = 20,
                    offset: Offset = 0) -> JobRunPage:
+        if job_id and job_id not in JOBS:
+            raise InvalidInput(f"没有这个任务：{job_id}", field="job_id")
         runs, total = await list_runs(database, job_id, limit, offset)
         return JobRunPage(_reads(runs), total, limit, offset)
 

@@ -35,6 +35,10 @@ class Scheduler:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.held_until: datetime | None = None
         self.apscheduler = AsyncIOScheduler(timezone=settings.tz)
+        # Every run is a JobRun row already; APScheduler's line per run would drown the log.
+        if settings.log_level != "DEBUG":
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        self._said_standby = False
 
     @property
     def heartbeat_seconds(self) -> int:
@@ -70,6 +74,11 @@ class Scheduler:
             return
         if held and not self.active:
             log.info("scheduler %s is now active", self.holder)
+            self._said_standby = False
+        elif not held and not self._said_standby:
+            holder = await lease.current(self.database)
+            log.info("scheduler %s is standby; %s holds the lease", self.holder, holder.holder if holder else "?")
+            self._said_standby = True
         self.held_until = now + timedelta(seconds=self.settings.lease_seconds) if held else None
 
     async def run(self, job_id: str) -> None:

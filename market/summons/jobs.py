@@ -5,25 +5,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from market.database import Database
 from market.models import Order, Summons, Unit
 from market.notifications.service import Note, notify, unit_admins
+from market.summons.service import SUMMONABLE
 from market.supervision.jobs import all_areas, level_area, staff_on
 from market.vocab import AreaLevel, NotificationKind
 
 
 async def watch_summons(database: Database, now: datetime) -> dict[str, int]:
+    # A summons of an order that was settled meanwhile (closed, cancelled …) is no longer chased.
+    live = exists().where(Order.id == Summons.order_id, Order.status.in_(SUMMONABLE))
     async with database.transaction() as session:
         missed = (await session.execute(
             update(Summons).where(Summons.acknowledged_at.is_(None), Summons.ack_missed_at.is_(None),
-                                  Summons.ack_due_at <= now)
+                                  Summons.ack_due_at <= now, live)
             .values(ack_missed_at=now).returning(Summons.id, Summons.order_id, Summons.unit_id, Summons.summoned_by_id)
             .execution_options(synchronize_session=False))).all()
         overdue = (await session.execute(
             update(Summons).where(Summons.reported_at.is_(None), Summons.report_overdue_at.is_(None),
-                                  Summons.report_due_at <= now)
+                                  Summons.report_due_at <= now, live)
             .values(report_overdue_at=now)
             .returning(Summons.id, Summons.order_id, Summons.unit_id, Summons.summoned_by_id)
             .execution_options(synchronize_session=False))).all()

@@ -15,7 +15,11 @@ from market.examples import example_body
 from market.models import Area, Order, Summons, Unit
 from market.notifications.service import Note, notify, unit_admins
 from market.orders.parties import order_area_path
-from market.vocab import NotificationKind, UnitKind
+from market.vocab import NotificationKind, OrderStatus, UnitKind
+
+# Orders a department can still help with.
+SUMMONABLE = (OrderStatus.OPEN, OrderStatus.OFFERED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS,
+              OrderStatus.REOPENED)
 
 
 class SummonsCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,9 +54,15 @@ async def summon(session: AsyncSession, actor: Actor, order_id: int, data: Summo
     order = await session.get(Order, order_id)
     if order is None or not actor.covers(await order_area_path(session, order), *DISPATCHERS):
         raise NotFound("订单不存在")
+    if order.status not in SUMMONABLE:
+        raise Conflict(f"订单当前为「{OrderStatus(order.status).label}」，不能吹哨",
+                       details={"order_id": order.id, "current_state": order.status})
     unit = await session.get(Unit, data.unit_id)
     if unit is None or unit.kind != UnitKind.DEPARTMENT:
         raise InvalidInput("请选择一个职能部门", field="unit_id")
+    if await session.scalar(select(Summons.id).where(Summons.order_id == order.id, Summons.unit_id == unit.id,
+                                                     Summons.reported_at.is_(None))):
+        raise Conflict("已向该部门吹哨，尚未反馈", field="unit_id", details={"order_id": order.id})
     if not data.note.strip():
         raise InvalidInput("请说明需要部门协助办理的事项", field="note")
     summons = Summons(order_id=order.id, unit_id=unit.id, summoned_by_id=actor.account_id, note=data.note.strip(),
@@ -88,7 +98,11 @@ async def report_back(session: AsyncSession, actor: Actor, summons_id: int, data
                                  .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         raise Conflict("已经反馈过了", details={"summons_id": summons_id})
-    return await read_summons(session, summons.id)
+    reported = await read_summons(session, summons.id)
+    body = f"{reported.unit_name}已反馈「{reported.order_title}」：{reported.report}"
+    await notify(session, [Note(summons.summoned_by_id, NotificationKind.SUMMONS, "部门已反馈", body,
+                                summons.order_id, f"summons_reported:{summons.id}:{summons.summoned_by_id}")], now)
+    return reported
 
 
 async def list_summons(session: AsyncSession, actor: Actor, open_only: bool) -> list[SummonsRead]:

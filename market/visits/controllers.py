@@ -45,7 +45,7 @@ async def area_visit_coverage(area_id: FromPath[int], session: DbSession, actor:
 
 
 def _month(raw: str | None, now: datetime, settings: Settings) -> date:
-    if raw is None:
+    if not raw:
         return now.astimezone(settings.tz).date().replace(day=1)
     try:
         return datetime.strptime(raw, "%Y-%m").date()

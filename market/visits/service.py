@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import DISPATCHERS, Actor
 from market.dispatch.rounds import staff_area
-from market.errors import InvalidInput, NotFound
+from market.errors import Conflict, InvalidInput, NotFound
 from market.examples import example_body
-from market.members.service import check_codes
-from market.models import Account, Area, Order, ResidentProfile, Visit, VisitPlan
+from market.models import Account, Area, Category, Order, ResidentProfile, Visit, VisitPlan
 from market.visits.periods import local_midnight, next_period_start
 from market.vocab import AreaLevel, OrderStatus, Role, VisitFrequency, VulnerableTag
 
@@ -65,10 +64,14 @@ async def create_plan(session: AsyncSession, actor: Actor, data: VisitPlanCreate
     if home is None or grid is None or not actor.covers(grid.path, *DISPATCHERS):
         raise InvalidInput("请选择您辖区内的居民", field="resident_id")
     if data.tag not in {t.value for t in VulnerableTag}:
-        raise InvalidInput("走访对象类型须为独居老人、残疾家庭、困难群众、重病患者或流动人口", field="tag")
+        raise InvalidInput(f"走访对象类型须为{'、'.join(t.label for t in VulnerableTag)}之一", field="tag")
     if data.frequency not in {f.value for f in VisitFrequency}:
-        raise InvalidInput("走访频次须为每周、每月或每季度", field="frequency")
-    await check_codes(session, [data.category], [])
+        raise InvalidInput(f"走访频次须为{'、'.join(f.label for f in VisitFrequency)}之一", field="frequency")
+    if not await session.scalar(select(Category.code).where(Category.code == data.category, Category.is_active)):
+        raise InvalidInput(f"未知的服务类别：{data.category}", field="category")
+    if await session.scalar(select(VisitPlan.id).where(VisitPlan.resident_id == home.account_id,
+                                                       VisitPlan.tag == data.tag, VisitPlan.active)):
+        raise Conflict("该居民已有同类的走访计划", field="resident_id")
     plan = VisitPlan(resident_id=home.account_id, tag=data.tag, frequency=data.frequency, category_code=data.category,
                      note=data.note.strip()[:500], active=True, created_by_id=actor.account_id, created_at=now,
                      next_due_at=now)  # the first visit is owed in the period we are in

@@ -82,7 +82,7 @@ async def test_who_declined_is_not_offered_the_order_again(client: AsyncTestClie
     last = await _round(flows)
     assert last["assignments"] == []
     assert last["unserved"] == [{"order_id": made.order_id, "slots": 1, "reason": "no_eligible_candidate",
-                                 "reason_name": "没有符合条件的党员"}]
+                                 "reason_name": "没有符合条件的党员或单位"}]
 
 
 async def test_a_dispatcher_overrides_one_proposal_before_commit(client: AsyncTestClient, world: World,

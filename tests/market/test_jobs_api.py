@@ -37,6 +37,8 @@ async def test_an_admin_runs_a_job_now_and_reads_its_run(client: AsyncTestClient
     runs = (await client.get("/api/jobs/runs", params={"job_id": "offer_expiry"}, headers=admin)).json()
     assert [r["id"] for r in runs["items"]] == [body["id"]] and runs["total"] == 1
 
+    bad_filter = await client.get("/api/jobs/runs", params={"job_id": "nope"}, headers=admin)
+    assert bad_filter.status_code == 400 and bad_filter.json()["field"] == "job_id"
     unknown = await client.post("/api/jobs/no_such_job/run", headers=admin)
     assert unknown.status_code == 404 and unknown.json()["message"] == "没有这个任务"
     assert (await client.get("/api/jobs", headers=dispatcher)).status_code == 403

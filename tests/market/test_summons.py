@@ -65,6 +65,9 @@ async def test_a_summoned_department_acknowledges_in_time_and_reports_back(
                                 json={"report": "已清理完毕"})
     assert reported["report"] == "已清理完毕"
     assert await watch_summons(database, START + timedelta(days=3)) == {"ack_missed": 0, "report_overdue": 0}
+    assert await _inbox(database, world.dispatcher) == ["summons"]  # told of the report
+    listed = await flows.call("GET", "/api/orders", world.unit_admin)
+    assert [o["id"] for o in listed["items"]] == [made.order_id]
 
 
 async def test_a_missed_acknowledgement_is_escalated_to_the_street_and_stays_on_record(
@@ -105,3 +108,22 @@ async def test_only_a_department_is_summoned_with_a_reason_by_the_orders_own_dis
     outsider = await client.post(url, json={"unit_id": department, "note": "请协助"},
                                  headers=flows.headers[world.other_dispatcher])
     assert outsider.status_code == 404
+    await flows.call("POST", url, world.dispatcher, json={"unit_id": department, "note": "请协助"})
+    twice = await client.post(url, json={"unit_id": department, "note": "再次请协助"},
+                              headers=flows.headers[world.dispatcher])
+    assert twice.status_code == 409 and twice.json()["field"] == "unit_id"
+    closed = await flows.order_in("closed")
+    late = await client.post(f"/api/orders/{closed.order_id}/summons", json={"unit_id": department, "note": "请协助"},
+                             headers=flows.headers[world.dispatcher])
+    assert late.status_code == 409 and late.json()["details"]["current_state"] == "closed"
+
+
+async def test_a_summons_of_a_cancelled_order_is_no_longer_chased(client: AsyncTestClient, world: World,
+                                                                  database: Database) -> None:
+    department, _ = await _department(database, world)
+    flows = await _flows(client, world, database)
+    made = await flows.order_in("open")
+    await flows.call("POST", f"/api/orders/{made.order_id}/summons", world.dispatcher,
+                     json={"unit_id": department, "note": "请协助"})
+    await flows.call("POST", f"/api/orders/{made.order_id}/cancel", world.resident, json={"reason": "已自行解决"})
+    assert await watch_summons(database, START + timedelta(days=3)) == {"ack_missed": 0, "report_overdue": 0}

@@ -26,9 +26,9 @@ async def _flows(client: AsyncTestClient, world: World, database: Database) -> F
     return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
 
 
-async def _plan(flows: Flows, frequency: str = "monthly") -> dict:
+async def _plan(flows: Flows, frequency: str = "monthly", tag: str = "living_alone") -> dict:
     return await flows.call("POST", "/api/visit-plans", flows.world.dispatcher, json={
-        "resident_id": flows.world.resident, "tag": "living_alone", "frequency": frequency, "note": "独居，注意防跌倒",
+        "resident_id": flows.world.resident, "tag": tag, "frequency": frequency, "note": "独居，注意防跌倒",
         "category": "daily_help"})  # what the world's members serve
 
 
@@ -71,7 +71,7 @@ async def test_a_plan_makes_one_open_visit_order_per_period_and_none_twice(
 async def test_a_paused_plan_makes_no_visit_and_two_sweeps_at_once_make_one(
         client: AsyncTestClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
-    paused, running = await _plan(flows), await _plan(flows, "weekly")
+    paused, running = await _plan(flows), await _plan(flows, "weekly", tag="hardship")
     await flows.call("POST", f"/api/visit-plans/{paused['id']}/pause", world.dispatcher)
     second = Database(database.url)
     try:
@@ -89,7 +89,7 @@ async def test_coverage_counts_visits_due_and_done_per_grid_and_community(
         client: AsyncTestClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     await _plan(flows)
-    await _plan(flows, "weekly")
+    await _plan(flows, "weekly", tag="hardship")
     await make_due_visits(database, START, SHANGHAI)
     [first, _] = await _visit_orders(database)
     offered = await flows.call("POST", f"/api/orders/{first.id}/offers", world.dispatcher,
@@ -118,10 +118,17 @@ async def test_a_plan_is_made_for_a_resident_of_ones_own_area_with_known_words(
     flows = await _flows(client, world, database)
     for body, field in (({"resident_id": world.resident, "tag": "rich"}, "tag"),
                         ({"resident_id": world.resident, "tag": "living_alone", "frequency": "daily"}, "frequency"),
-                        ({"resident_id": world.resident, "tag": "living_alone", "category": "nope"}, "categories")):
+                        ({"resident_id": world.resident, "tag": "living_alone", "category": "nope"}, "category")):
         refused = await client.post("/api/visit-plans", json=body, headers=flows.headers[world.dispatcher])
         assert refused.status_code == 400 and refused.json()["field"] == field, refused.text
     outsider = await client.post("/api/visit-plans", json={"resident_id": world.resident, "tag": "living_alone"},
                                  headers=flows.headers[world.other_dispatcher])
     assert outsider.status_code == 400 and outsider.json()["field"] == "resident_id"
     assert await flows.call("GET", f"/api/areas/{world.community}/visit-plans", world.dispatcher) == []
+    await _plan(flows)
+    twice = await client.post("/api/visit-plans", json={"resident_id": world.resident, "tag": "living_alone"},
+                              headers=flows.headers[world.dispatcher])
+    assert twice.status_code == 409 and twice.json()["field"] == "resident_id"
+    this_month = await flows.call("GET", f"/api/areas/{world.community}/visit-coverage", world.dispatcher,
+                                  params={"month": ""})
+    assert this_month["month"] == "2026-11"
