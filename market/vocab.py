@@ -125,6 +125,8 @@ class NotificationKind(Labelled):
     SUMMONS_LATE = "summons_late"
     NEW_OFFER = "new_offer"
     VISIT = "visit"
+    ORDER_ACCEPTED = "order_accepted"
+    ORDER_COMPLETED = "order_completed"
 
 
 class VisitFrequency(Labelled):
@@ -213,7 +215,8 @@ LABELS: dict[str, dict[str, str]] = {
     "RoundStatus": {"preview": "预览（未派单）", "committed": "已派单", "failed": "失败"},
     "NotificationKind": {"offer_expired": "派单超时", "order_auto_closed": "订单自动办结", "supervision": "督办",
                          "escalation": "逐级上报", "summons": "吹哨报到", "summons_late": "报到超时",
-                         "new_offer": "新派单", "visit": "上门走访"},
+                         "new_offer": "新派单", "visit": "上门走访", "order_accepted": "已接单",
+                         "order_completed": "待评价"},
     "VisitFrequency": {"weekly": "每周", "monthly": "每月", "quarterly": "每季度"},
     "SlaLevel": {"green": "绿（正常）", "yellow": "黄（预警）", "red": "红（超时）"},
     "JobOutcome": {"running": "运行中", "ok": "完成", "error": "出错", "skipped": "跳过"},

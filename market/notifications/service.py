@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
 from market.errors import NotFound
-from market.models import Notification, OutboxMessage, RoleGrant
+from market.models import Notification, Order, OutboxMessage, RoleGrant
 from market.vocab import NotificationKind, Role
 
 
@@ -58,6 +58,14 @@ async def notify(session: AsyncSession, notes: Sequence[Note], now: datetime) ->
         await session.execute(OutboxMessage.__table__.insert(),
                               [{"notification_id": n, "created_at": now, "attempts": 0} for n in inserted])
     return len(inserted)
+
+
+async def tell_requester(session: AsyncSession, order: Order, kind: NotificationKind, title: str, body: str,
+                         now: datetime) -> None:
+    """The resident the order is for hears of it (each state the order reaches, once)."""
+    if order.requester_id:
+        await notify(session, [Note(order.requester_id, kind, title, body, order.id,
+                                    f"{kind}:{order.id}:{order.version}")], now)
 
 
 async def unit_admins(session: AsyncSession, unit_ids: Sequence[int]) -> dict[int, list[int]]:

@@ -13,7 +13,7 @@ from market.errors import Conflict, Forbidden, InvalidInput, NotFound
 from market.models import Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.orders import capacity, lifecycle
 from market.orders.parties import take_order, visible_order
-from market.notifications.service import Note, notify, unit_admins
+from market.notifications.service import Note, notify, tell_requester, unit_admins
 from market.orders.schemas import OfferCreate
 from market.units.dispatch_profile import check_unit_has_room
 from market.vocab import (
@@ -143,6 +143,7 @@ async def claim_order(session: AsyncSession, actor: Actor, order_id: int, now: d
                                  offered_at=now, responded_at=now))
     to = await _status_after_answers(session, order)
     await lifecycle.finish(session, order, "claim", to, actor.account_id, now, "党员抢单")
+    await _tell_if_accepted(session, order, now)
     return order
 
 
@@ -177,6 +178,13 @@ async def _finish_answer(session: AsyncSession, actor: Actor, order: Order, acti
                          note: str) -> None:
     await lifecycle.finish(session, order, action, await _status_after_answers(session, order), actor.account_id,
                            now, note)
+    await _tell_if_accepted(session, order, now)
+
+
+async def _tell_if_accepted(session: AsyncSession, order: Order, now: datetime) -> None:
+    if order.status == OrderStatus.ACCEPTED:
+        await tell_requester(session, order, NotificationKind.ORDER_ACCEPTED, "您的订单已有人接单",
+                             f"「{order.title}」已有党员接单，服务人员会与您联系。", now)
 
 
 async def _status_after_answers(session: AsyncSession, order: Order) -> OrderStatus:

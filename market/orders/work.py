@@ -11,8 +11,9 @@ from market.access import Actor
 from market.errors import InvalidInput
 from market.models import Offer, Order, OrderPhoto
 from market.orders import capacity, lifecycle, photos
+from market.notifications.service import tell_requester
 from market.orders.parties import take_order
-from market.vocab import OfferStatus, OrderStatus
+from market.vocab import NotificationKind, OfferStatus, OrderStatus
 
 
 async def start(session: AsyncSession, actor: Actor, order_id: int, now: datetime) -> Order:
@@ -40,6 +41,8 @@ async def complete(session: AsyncSession, actor: Actor, order_id: int, note: str
     order.completed_at = now
     event = await lifecycle.finish(session, order, "complete", OrderStatus.COMPLETED, actor.account_id, now,
                                    note.strip())
+    await tell_requester(session, order, NotificationKind.ORDER_COMPLETED, "服务已完成，请确认并评价",
+                         f"「{order.title}」已办结，请确认服务并评价。", now)
     stored = photos.store_photos(data_dir, order_id, photo_bytes)
     try:
         session.add_all(OrderPhoto(order_id=order_id, event_id=event.id, uploaded_by_id=actor.account_id,

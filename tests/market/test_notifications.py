@@ -8,6 +8,7 @@ from market.database import Database
 from market.notifications.service import Note, notify
 from market.vocab import NotificationKind
 from tests.conftest import SECRET
+from tests.market.flows import Flows
 from tests.market.world import START, World, bearer
 
 
@@ -21,6 +22,18 @@ async def test_an_event_notifies_each_recipient_once_however_often_it_is_handled
         assert await notify(session, [_note(world.member, "e:1:m"), _note(world.resident, "e:1:r")], START) == 2
     async with database.transaction() as session:
         assert await notify(session, [_note(world.member, "e:1:m"), _note(world.member, "e:2:m")], START) == 1
+
+
+async def test_the_resident_hears_when_their_order_is_taken_and_when_it_is_done(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    ids = [world.resident, world.dispatcher, world.member]
+    flows = Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    made = await flows.order_in("accepted")
+    inbox = await flows.call("GET", "/api/notifications", world.resident)
+    assert [(n["kind"], n["order_id"]) for n in inbox["items"]] == [("order_accepted", made.order_id)]
+    await flows.order_in("completed")
+    kinds = [n["kind"] for n in (await flows.call("GET", "/api/notifications", world.resident))["items"]]
+    assert kinds == ["order_completed", "order_accepted", "order_accepted"]
 
 
 async def test_the_inbox_lists_counts_and_marks_read(client: AsyncTestClient, world: World,
