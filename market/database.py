@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Insert, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -120,6 +121,24 @@ class Database:
             await stack.enter_async_context(session.begin())
             yield session
 
+    async def in_batches(self, batch: Callable[[AsyncSession], Awaitable[tuple[int, int]]], batch_size: int) -> int:
+        """A sweeper's batches, one transaction each, until one finds fewer than `batch_size` rows due.
+
+        `batch` answers how many rows were due and how many it changed; the changed are summed."""
+        changed = 0
+        while True:
+            async with self.transaction() as session:
+                due, done = await batch(session)
+            changed += done
+            if due < batch_size:
+                return changed
+
     async def dispose(self) -> None:
         await self.engine.dispose()
         self.sync_engine.dispose()
+
+
+def insert_ignoring(dialect_name: str, model: Any, unique: list[str]) -> Insert:
+    """INSERT … ON CONFLICT (unique) DO NOTHING, in the dialect of the database at hand."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=unique)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor, Grant
+from market.areas.tree import areas_by_id, level_above
 from market.clock import Clock
 from market.database import Database
 from market.dispatch.rounds import start_round
 from market.dispatch.runner import RoundSolver
-from market.models import Account, Area, Offer, Order
+from market.models import Account, Offer, Order
 from market.orders.offers import DEFAULT_ACCEPT_MINUTES
 from market.settings import Settings
 from market.vocab import LIVE_OFFER_STATUSES, AreaLevel, OrderStatus, Role
@@ -22,10 +23,11 @@ async def dispatch_rounds(database: Database, settings: Settings, clock: Clock) 
     """A round (committed at once) per community whose orders wait for someone; the others are skipped."""
     async with database.transaction() as session:
         actor = await _system_actor(session, clock)
-        communities = (await session.scalars(select(Area).where(Area.level == AreaLevel.COMMUNITY)
-                                             .order_by(Area.path))).all()
-        waiting = [c.id for c in communities if await _has_free_slots(session, c.path)]
-    counts = {"rounds": 0, "skipped": len(communities) - len(waiting), "offers": 0}
+        areas = await areas_by_id(session)
+        found = {level_above(areas, area_id, AreaLevel.COMMUNITY) for area_id in await _waiting_areas(session)}
+    waiting = sorted((c for c in found if c is not None), key=lambda community_id: areas[community_id].path)
+    communities = sum(area.level == AreaLevel.COMMUNITY for area in areas.values())
+    counts = {"rounds": 0, "skipped": communities - len(waiting), "offers": 0}
     if not waiting:
         return counts
     solver = RoundSolver()
@@ -41,12 +43,12 @@ async def dispatch_rounds(database: Database, settings: Settings, clock: Clock) 
     return counts
 
 
-async def _has_free_slots(session: AsyncSession, path: str) -> bool:
+async def _waiting_areas(session: AsyncSession) -> list[int]:
+    """The areas of orders with a slot nobody holds: open ones, and offered ones not fully offered."""
     live = select(func.count()).where(Offer.order_id == Order.id, Offer.status.in_(LIVE_OFFER_STATUSES))
-    in_area = exists().where(Area.id == Order.area_id, Area.path.startswith(path))
-    return bool(await session.scalar(select(exists().where(
-        in_area, or_(Order.status == OrderStatus.OPEN,
-                     (Order.status == OrderStatus.OFFERED) & (live.scalar_subquery() < Order.headcount))))))
+    return list((await session.scalars(select(Order.area_id).distinct().where(or_(
+        Order.status == OrderStatus.OPEN,
+        (Order.status == OrderStatus.OFFERED) & (live.scalar_subquery() < Order.headcount))))).all())
 
 
 async def _system_actor(session: AsyncSession, clock: Clock) -> Actor:

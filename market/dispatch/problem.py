@@ -12,6 +12,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from market.areas.tree import level_above
 from market.models import Account, Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.units.dispatch_profile import live_orders
 from market.vocab import (
@@ -219,10 +220,7 @@ def _minutes_from(now: datetime, moment: datetime | None, default: int) -> int:
 
 
 def _community_of(area_id: int, areas: dict[int, Area]) -> str:
-    area = areas.get(area_id)
-    while area is not None and area.level != AreaLevel.COMMUNITY:
-        area = areas.get(area.parent_id) if area.parent_id else None
-    return str(area.id) if area else ""
+    return str(level_above(areas, area_id, AreaLevel.COMMUNITY) or "")
 
 
 def _where(latitude: float | None, longitude: float | None, area: Area | None,

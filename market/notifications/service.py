@@ -8,10 +8,10 @@ from datetime import datetime
 
 import msgspec
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.access import Actor
+from market.access import DISPATCHERS, Actor
+from market.database import insert_ignoring
 from market.errors import NotFound
 from market.models import Notification, Order, OutboxMessage, RoleGrant
 from market.vocab import NotificationKind, Role
@@ -49,11 +49,10 @@ async def notify(session: AsyncSession, notes: Sequence[Note], now: datetime) ->
     dedupe key is already there is skipped, so an event handled twice notifies once. Returns how many were new."""
     if not notes:
         return 0
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     rows = [{**asdict(note), "kind": str(note.kind), "created_at": now} for note in notes]
     inserted = (await session.execute(
-        dialect.insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Notification.id), rows)).scalars().all()
+        insert_ignoring(session.bind.dialect.name, Notification, ["dedupe_key"]).returning(Notification.id),
+        rows)).scalars().all()
     if inserted:
         await session.execute(OutboxMessage.__table__.insert(),
                               [{"notification_id": n, "created_at": now, "attempts": 0} for n in inserted])
@@ -66,6 +65,15 @@ async def tell_requester(session: AsyncSession, order: Order, kind: Notification
     if order.requester_id:
         await notify(session, [Note(order.requester_id, kind, title, body, order.id,
                                     f"{kind}:{order.id}:{order.version}")], now)
+
+
+async def area_staff(session: AsyncSession, area_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Who holds a staff role (dispatcher, admin) on exactly that area: that level's own people."""
+    found: dict[int, list[int]] = {}
+    for area_id, account_id in (await session.execute(select(RoleGrant.area_id, RoleGrant.account_id).where(
+            RoleGrant.area_id.in_(list(area_ids)), RoleGrant.role.in_(DISPATCHERS)))).all():
+        found.setdefault(area_id, []).append(account_id)
+    return found
 
 
 async def unit_admins(session: AsyncSession, unit_ids: Sequence[int]) -> dict[int, list[int]]:

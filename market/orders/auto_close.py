@@ -24,13 +24,9 @@ async def close_silent_completions(database: Database, now: datetime, after_days
                                    batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """A completed order its resident neither confirmed nor disputed within `after_days` closes, unrated."""
     cutoff = now - timedelta(days=after_days)
-    closed = 0
-    while True:
-        async with database.transaction() as session:
-            due, done = await _close_batch(session, now, cutoff, after_days, batch_size)
-        closed += done
-        if due < batch_size:
-            return {"closed": closed}
+    closed = await database.in_batches(lambda session: _close_batch(session, now, cutoff, after_days, batch_size),
+                                       batch_size)
+    return {"closed": closed}
 
 
 async def _close_batch(session: AsyncSession, now: datetime, cutoff: datetime, after_days: int,

@@ -25,10 +25,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from market.database import Database
+from market.database import Database, insert_ignoring
 from market.models import MemberProfile, Notification, Offer, Order, OrderEvent, OutboxMessage, RoleGrant
 from market.vocab import LIVE_OFFER_STATUSES, NotificationKind, OfferStatus, OrderStatus, Role
 
@@ -46,14 +46,8 @@ async def expire_offers(database: Database, now: datetime, batch_size: int | Non
     """Every offer past its acceptance deadline expires; its order goes back to open (or stays offered
     while other offers are out), the member's record counts the lapse, and the member (or the unit's
     admins) are told."""
-    batch_size = batch_size or BATCH_SIZES[database.kind]
-    expired = 0
-    while True:
-        async with database.transaction() as session:
-            due, done = await _expire_batch(session, now, batch_size)
-        expired += done
-        if due < batch_size:
-            return {"expired": expired}
+    size = batch_size or BATCH_SIZES[database.kind]
+    return {"expired": await database.in_batches(lambda session: _expire_batch(session, now, size), size)}
 
 
 async def _expire_batch(session: AsyncSession, now: datetime, batch_size: int) -> tuple[int, int]:
@@ -117,7 +111,7 @@ async def _reopen_orders(session: AsyncSession, now: datetime) -> None:
 
 async def _tell(session: AsyncSession, now: datetime) -> None:
     """A notification per lapse to the member, or to each admin of the unit, and its outbox row."""
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect_name = session.bind.dialect.name
     recipient = func.coalesce(swept.c.member_id, RoleGrant.account_id)
     body = literal("「") + Order.title + literal("」超过接单时限未答复，已收回并记录一次超时。")
     key = literal(f"{NotificationKind.OFFER_EXPIRED}:") + cast(swept.c.id, String) + literal(":") \
@@ -129,13 +123,13 @@ async def _tell(session: AsyncSession, now: datetime) -> None:
                                    RoleGrant.role == Role.UNIT_ADMIN)) \
         .where(recipient.is_not(None))
     # SQLite has one writer, so the notifications made here are those above the highest id before.
-    before = await session.scalar(select(func.max(Notification.id))) if dialect is sqlite else None
-    created = (await session.execute(dialect.insert(Notification).from_select(
+    before = await session.scalar(select(func.max(Notification.id))) if dialect_name == "sqlite" else None
+    created = (await session.execute(insert_ignoring(dialect_name, Notification, ["dedupe_key"]).from_select(
         ["recipient_id", "kind", "title", "body", "order_id", "dedupe_key", "created_at"], lapses)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id))).scalars().all()
+        .returning(Notification.id))).scalars().all()
     if not created:
         return
-    if dialect is postgresql:  # one array parameter, not a statement per thousand rows
+    if dialect_name == "postgresql":  # one array parameter, not a statement per thousand rows
         ids = select(func.unnest(literal(list(created), postgresql.ARRAY(Integer))).label("id")).subquery()
     else:
         ids = select(Notification.id.label("id")).where(Notification.id > (before or 0)).subquery()

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.access import Actor
 from market.errors import Conflict, Forbidden, InvalidInput, NotFound
 from market.models import Area, MemberProfile, Offer, Order, Unit, UnitCommunity
+from market.notifications.service import Note, notify, tell_requester, unit_admins
 from market.orders import capacity, lifecycle
 from market.orders.parties import take_order, visible_order
-from market.notifications.service import Note, notify, tell_requester, unit_admins
 from market.orders.schemas import OfferCreate
 from market.units.dispatch_profile import check_unit_has_room
 from market.vocab import (

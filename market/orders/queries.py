@@ -60,7 +60,9 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
                                                           Offer.unit_id.in_(actor.unit_ids() or {-1})))
     in_area = exists().where(Area.id == Order.area_id,
                              actor.in_scope(Area.path, Role.DISPATCHER, Role.AUDITOR, Role.ADMIN))
-    summoned = exists().where(Summons.order_id == Order.id, Summons.unit_id.in_(actor.unit_ids() or {-1}))
+    if not actor.unit_ids():
+        return or_(Order.requester_id == actor.account_id, mine, in_area)
+    summoned = exists().where(Summons.order_id == Order.id, Summons.unit_id.in_(actor.unit_ids()))
     return or_(Order.requester_id == actor.account_id, mine, in_area, summoned)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from market.access import Actor
 from market.errors import InvalidInput
 from market.models import Offer, Order, OrderPhoto
-from market.orders import capacity, lifecycle, photos
 from market.notifications.service import tell_requester
+from market.orders import capacity, lifecycle, photos
 from market.orders.parties import take_order
 from market.vocab import NotificationKind, OfferStatus, OrderStatus
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, case, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from market.database import Database
+from market.database import Database, insert_ignoring
 from market.models import SchedulerLease
 
 LEASE_NAME = "scheduler"
@@ -29,10 +28,9 @@ async def hold(database: Database, holder: str, now: datetime, seconds: int) -> 
             .execution_options(synchronize_session=False))
         if renewed.rowcount == 1:
             return True
-        dialect = postgresql if database.kind == "postgresql" else sqlite
-        inserted = await session.scalar(dialect.insert(SchedulerLease).values(
+        inserted = await session.scalar(insert_ignoring(database.kind, SchedulerLease, ["name"]).values(
             name=LEASE_NAME, holder=holder, expires_at=expires_at, renewed_at=now, acquired_at=now)
-            .on_conflict_do_nothing(index_elements=["name"]).returning(SchedulerLease.name))
+            .returning(SchedulerLease.name))
         return inserted is not None
 
 

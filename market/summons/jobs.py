@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import exists, select, update
 
+from market.areas.tree import areas_by_id, level_above
 from market.database import Database
 from market.models import Order, Summons, Unit
-from market.notifications.service import Note, notify, unit_admins
+from market.notifications.service import Note, area_staff, notify, unit_admins
 from market.summons.service import SUMMONABLE
-from market.supervision.jobs import all_areas, level_area, staff_on
 from market.vocab import AreaLevel, NotificationKind
 
 
@@ -37,9 +37,9 @@ async def watch_summons(database: Database, now: datetime) -> dict[str, int]:
                       .all())
         units = dict((await session.execute(select(Unit.id, Unit.name).where(
             Unit.id.in_([row[2] for row in rows] or [-1])))).all())
-        areas = await all_areas(session)
-        streets = {order_id: level_area(areas, area_id, AreaLevel.STREET) for order_id, area_id in orders.items()}
-        street_staff = await staff_on(session, [s for s in streets.values() if s])
+        areas = await areas_by_id(session)
+        streets = {order_id: level_above(areas, area_id, AreaLevel.STREET) for order_id, area_id in orders.items()}
+        street_staff = await area_staff(session, [s for s in streets.values() if s])
         admins = await unit_admins(session, [row[2] for row in overdue])
         notes = []
         for summons_id, order_id, unit_id, summoner in missed:

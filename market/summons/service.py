@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import msgspec
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import DISPATCHERS, Actor
@@ -108,19 +108,26 @@ async def report_back(session: AsyncSession, actor: Actor, summons_id: int, data
 async def list_summons(session: AsyncSession, actor: Actor, open_only: bool) -> list[SummonsRead]:
     """A unit admin's units' summons, and those of orders in a staff member's areas."""
     order_path = select(Area.path).where(Area.id == Order.area_id).scalar_subquery()
-    query = select(Summons.id).join(Order, Order.id == Summons.order_id).where(
+    query = _with_names().where(
         Summons.unit_id.in_(actor.unit_ids() or {-1}) | actor.in_scope(order_path, *DISPATCHERS))
     if open_only:
         query = query.where(Summons.reported_at.is_(None))
-    ids = (await session.scalars(query.order_by(Summons.id.desc()).limit(200))).all()
-    return [await read_summons(session, summons_id) for summons_id in ids]
+    rows = (await session.execute(query.order_by(Summons.id.desc()).limit(200))).all()
+    return [_read(*row) for row in rows]
 
 
 async def read_summons(session: AsyncSession, summons_id: int) -> SummonsRead:
-    s, title, unit_name = (await session.execute(
-        select(Summons, Order.title, Unit.name).join(Order, Order.id == Summons.order_id)
-        .join(Unit, Unit.id == Summons.unit_id).where(Summons.id == summons_id)
-        .execution_options(populate_existing=True))).one()
+    row = (await session.execute(_with_names().where(Summons.id == summons_id)
+                                 .execution_options(populate_existing=True))).one()
+    return _read(*row)
+
+
+def _with_names() -> Select[tuple[Summons, str, str]]:
+    return select(Summons, Order.title, Unit.name).join(Order, Order.id == Summons.order_id) \
+        .join(Unit, Unit.id == Summons.unit_id)
+
+
+def _read(s: Summons, title: str, unit_name: str) -> SummonsRead:
     return SummonsRead(s.id, s.order_id, title, s.unit_id, unit_name, s.note, s.created_at, s.ack_due_at,
                        s.report_due_at, s.acknowledged_at, s.ack_missed_at is not None, s.reported_at, s.report,
                        s.report_overdue_at is not None)

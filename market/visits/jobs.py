@@ -28,13 +28,8 @@ BATCH_SIZE = 200
 
 async def make_due_visits(database: Database, now: datetime, zone: ZoneInfo,
                           batch_size: int = BATCH_SIZE) -> dict[str, int]:
-    made = 0
-    while True:
-        async with database.transaction() as session:
-            due, done = await _make_batch(session, now, zone, batch_size)
-        made += done
-        if due < batch_size:
-            return {"visits": made}
+    made = await database.in_batches(lambda session: _make_batch(session, now, zone, batch_size), batch_size)
+    return {"visits": made}
 
 
 async def _make_batch(session: AsyncSession, now: datetime, zone: ZoneInfo, batch_size: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import DISPATCHERS, Actor
@@ -89,19 +89,24 @@ async def set_active(session: AsyncSession, actor: Actor, plan_id: int, active: 
 
 async def list_plans(session: AsyncSession, actor: Actor, area_id: int) -> list[VisitPlanRead]:
     area = await staff_area(session, actor, area_id, *READERS)
-    ids = (await session.scalars(select(VisitPlan.id).join(ResidentProfile, ResidentProfile.account_id ==
-                                                           VisitPlan.resident_id)
-                                 .join(Area, Area.id == ResidentProfile.grid_id)
-                                 .where(Area.path.startswith(area.path)).order_by(VisitPlan.id))).all()
-    return [await read_plan(session, plan_id) for plan_id in ids]
+    rows = (await session.execute(_with_resident().join(Area, Area.id == ResidentProfile.grid_id)
+                                  .where(Area.path.startswith(area.path)).order_by(VisitPlan.id))).all()
+    return [_read(*row) for row in rows]
 
 
 async def read_plan(session: AsyncSession, plan_id: int) -> VisitPlanRead:
-    plan, name, grid_id = (await session.execute(
-        select(VisitPlan, Account.display_name, ResidentProfile.grid_id)
-        .join(Account, Account.id == VisitPlan.resident_id)
+    row = (await session.execute(_with_resident().where(VisitPlan.id == plan_id)
+                                 .execution_options(populate_existing=True))).one()
+    return _read(*row)
+
+
+def _with_resident() -> Select[tuple[VisitPlan, str, int]]:
+    return select(VisitPlan, Account.display_name, ResidentProfile.grid_id) \
+        .join(Account, Account.id == VisitPlan.resident_id) \
         .join(ResidentProfile, ResidentProfile.account_id == VisitPlan.resident_id)
-        .where(VisitPlan.id == plan_id).execution_options(populate_existing=True))).one()
+
+
+def _read(plan: VisitPlan, name: str, grid_id: int) -> VisitPlanRead:
     return VisitPlanRead(plan.id, plan.resident_id, name, grid_id, plan.tag, VulnerableTag(plan.tag).label,
                          plan.frequency, VisitFrequency(plan.frequency).label, plan.category_code, plan.note,
                          plan.active, plan.next_due_at)

@@ -89,7 +89,6 @@ def upgrade() -> None:
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sla_level', sa.String(length=8), nullable=False, server_default='green'))
-        batch_op.add_column(sa.Column('red_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_orders_completed_at', ['completed_at'], unique=False,
                               sqlite_where=sa.text("status = 'completed'"),
@@ -112,7 +111,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_completed_at')
         batch_op.drop_index('ix_orders_flagged')
         batch_op.drop_column('completed_at')
-        batch_op.drop_column('red_at')
         batch_op.drop_column('sla_level')
 
     with op.batch_alter_table('member_profiles', schema=None) as batch_op:
