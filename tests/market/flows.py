@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from market.clock import ManualClock
 from market.database import Database
 from tests.conftest import SECRET
-from tests.market.world import WISH, World, bearer
+from tests.market.world import START, WISH, World, bearer
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 # Each state, and the step that leads to it from the one before.
@@ -24,11 +24,17 @@ class Made:
     photo_id: int | None = None
 
 
+async def signed_in(client: AsyncTestClient, world: World, database: Database, *account_ids: int,
+                    now: datetime = START) -> Flows:
+    """Flows for these accounts, each with a login minted at `now`."""
+    headers = await bearer(database, list(account_ids), SECRET, now=now)
+    return Flows(client, world, dict(zip(account_ids, headers, strict=True)))
+
+
 async def move_clock(moment: datetime, flows: Flows, database: Database, clock: ManualClock) -> None:
     """Move the clock, with fresh logins for everyone in `flows` (tokens are short-lived)."""
     clock.set(moment)
-    ids = list(flows.headers)
-    flows.headers = dict(zip(ids, await bearer(database, ids, SECRET, now=moment), strict=True))
+    flows.headers = (await signed_in(flows.client, flows.world, database, *flows.headers, now=moment)).headers
 
 
 class Flows:

@@ -14,16 +14,14 @@ from market.models import Order, Rating
 from market.orders.auto_close import close_silent_completions
 from market.scheduler.runs import run_job
 from market.settings import Settings
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import START, World, bearer
+from tests.market.flows import Flows, signed_in
+from tests.market.world import START, World
 
 WEEK = timedelta(days=7)
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.member]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.member])
 
 
 async def _status(database: Database, order_id: int) -> str:

@@ -13,16 +13,15 @@ from market.models import Account, MatchRun
 from market.scheduler.jobs import JOBS
 from market.scheduler.runs import run_job
 from market.settings import Settings
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import World, bearer
+from tests.market.flows import signed_in
+from tests.market.world import World
 
 
 async def test_rounds_run_where_orders_wait_and_skip_the_rest(client: AsyncTestClient, world: World,
                                                               database: Database, settings: Settings,
                                                               clock: ManualClock) -> None:
     ids = [world.resident, world.dispatcher]
-    flows = Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    flows = await signed_in(client, world, database, *ids)
     made = await flows.order_in("open")
     run = await run_job(database, settings, clock, "dispatch_rounds", "test")
     assert (run.outcome, run.counts) == ("ok", {"rounds": 1, "skipped": 1, "offers": 1}), run.error

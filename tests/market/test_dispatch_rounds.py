@@ -17,15 +17,13 @@ from matching.instances import city
 from matching.problem import read_problem, write_problem
 from matching.result import read_result, write_result
 from matching.solve import solve
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import START, World, bearer
+from tests.market.flows import Flows, signed_in
+from tests.market.world import START, World
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.other_dispatcher, world.member, world.second_member,
-           world.unit_member, world.auditor]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.other_dispatcher, world.member, world.second_member,
+           world.unit_member, world.auditor])
 
 
 async def _round(flows: Flows, dry_run: bool = True) -> dict:

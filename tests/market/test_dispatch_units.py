@@ -9,17 +9,15 @@ from sqlalchemy import update
 
 from market.database import Database
 from market.models import MemberProfile
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import WISH, World, bearer
+from tests.market.flows import Flows, signed_in
+from tests.market.world import WISH, World
 
 UNIT_PLACE = {"latitude": 30.25, "longitude": 120.16}  # where the world's members live
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.other_resident, world.dispatcher, world.other_dispatcher, world.admin,
-           world.member, world.second_member, world.unit_member, world.unit_admin]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.other_resident, world.dispatcher, world.other_dispatcher, world.admin,
+           world.member, world.second_member, world.unit_member, world.unit_admin])
 
 
 async def _only_the_unit_serves_repairs(client: AsyncTestClient, world: World, database: Database,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 import msgspec
 import pytest

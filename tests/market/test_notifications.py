@@ -8,7 +8,7 @@ from market.database import Database
 from market.notifications.service import Note, notify
 from market.vocab import NotificationKind
 from tests.conftest import SECRET
-from tests.market.flows import Flows
+from tests.market.flows import signed_in
 from tests.market.world import START, World, bearer
 
 
@@ -27,7 +27,7 @@ async def test_an_event_notifies_each_recipient_once_however_often_it_is_handled
 async def test_the_resident_hears_when_their_order_is_taken_and_when_it_is_done(
         client: AsyncTestClient, world: World, database: Database) -> None:
     ids = [world.resident, world.dispatcher, world.member]
-    flows = Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    flows = await signed_in(client, world, database, *ids)
     made = await flows.order_in("accepted")
     inbox = await flows.call("GET", "/api/notifications", world.resident)
     assert [(n["kind"], n["order_id"]) for n in inbox["items"]] == [("order_accepted", made.order_id)]

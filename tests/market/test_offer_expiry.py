@@ -12,17 +12,15 @@ from market.clock import ManualClock
 from market.database import Database
 from market.models import MemberProfile, Notification, Offer, Order, OrderEvent
 from market.orders.expiry import expire_offers
-from tests.conftest import SECRET
-from tests.market.flows import Flows, move_clock
+from tests.market.flows import Flows, move_clock, signed_in
 from tests.market.sweeps import check_orders_agree_with_offers, due_offers
-from tests.market.world import START, World, bearer
+from tests.market.world import START, World
 
 DEADLINE = START + timedelta(minutes=24 * 60)  # an offer by hand allows a day to answer
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.member, world.second_member]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.member, world.second_member])
 
 
 async def test_an_offer_accepted_a_second_before_its_deadline_is_accepted(

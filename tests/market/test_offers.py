@@ -7,14 +7,12 @@ from sqlalchemy import update
 
 from market.database import Database
 from market.models import MemberProfile, Offer
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import World, bearer
+from tests.market.flows import Flows, signed_in
+from tests.market.world import World
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.member, world.second_member, world.unit_admin, world.other_member]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.member, world.second_member, world.unit_admin, world.other_member])
 
 
 async def test_a_decline_sends_the_order_back_to_open_and_excludes_the_member(

@@ -11,9 +11,8 @@ from market.database import Database
 from market.errors import InvalidInput
 from market.models import RevealLog
 from market.orders.masking import mask_address
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import World, bearer
+from tests.market.flows import signed_in
+from tests.market.world import World
 
 FULL_ADDRESS = "和平路12号3幢2单元1203室"
 
@@ -41,7 +40,7 @@ def test_masks_keep_only_what_identifies_nobody() -> None:
 async def test_the_assignee_sees_contact_details_only_while_serving(client: AsyncTestClient, world: World,
                                                                     database: Database) -> None:
     ids = [world.resident, world.dispatcher, world.member]
-    flows = Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    flows = await signed_in(client, world, database, *ids)
     made = await flows.order_in("offered")
     url = f"/api/orders/{made.order_id}"
     before = await flows.call("GET", url, world.member)
@@ -59,7 +58,7 @@ async def test_the_assignee_sees_contact_details_only_while_serving(client: Asyn
 async def test_staff_see_masked_details_until_they_reveal_with_a_reason_which_is_logged(
         client: AsyncTestClient, world: World, database: Database) -> None:
     ids = [world.resident, world.dispatcher, world.auditor]
-    flows = Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    flows = await signed_in(client, world, database, *ids)
     made = await flows.order_in("open")
     url = f"/api/orders/{made.order_id}"
     assert (await flows.call("GET", url, world.dispatcher))["requester"]["phone"] == "138****0001"

@@ -12,17 +12,15 @@ from market.database import Database
 from market.models import Account, Area, Notification, Order, RoleGrant, Supervision
 from market.supervision.jobs import watch_deadlines
 from market.vocab import Role
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import START, World, bearer
+from tests.market.flows import Flows, signed_in
+from tests.market.world import START, World
 
 GRACE = (24, 48, 72)
 SECOND = timedelta(seconds=1)
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.member]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.member])
 
 
 async def _watch(database: Database, now: datetime) -> dict[str, int]:

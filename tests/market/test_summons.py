@@ -12,9 +12,8 @@ from market.database import Database
 from market.models import Account, Notification, RoleGrant, Unit
 from market.summons.jobs import watch_summons
 from market.vocab import Role
-from tests.conftest import SECRET
-from tests.market.flows import Flows, move_clock
-from tests.market.world import START, World, bearer
+from tests.market.flows import Flows, move_clock, signed_in
+from tests.market.world import START, World
 
 MINUTE = timedelta(minutes=1)
 
@@ -34,8 +33,7 @@ async def _department(database: Database, world: World) -> tuple[int, int]:
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.other_dispatcher, world.member, world.unit_admin]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.other_dispatcher, world.member, world.unit_admin])
 
 
 async def _inbox(database: Database, account_id: int) -> list[str]:

@@ -14,16 +14,14 @@ from market.models import Order, Visit
 from market.visits.jobs import make_due_visits
 from market.visits.periods import next_period_start, period_start
 from market.vocab import VisitFrequency
-from tests.conftest import SECRET
-from tests.market.flows import Flows
-from tests.market.world import START, World, bearer
+from tests.market.flows import Flows, signed_in
+from tests.market.world import START, World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def _flows(client: AsyncTestClient, world: World, database: Database) -> Flows:
-    ids = [world.resident, world.dispatcher, world.other_dispatcher, world.member, world.auditor]
-    return Flows(client, world, dict(zip(ids, await bearer(database, ids, SECRET), strict=True)))
+    return await signed_in(client, world, database, *[world.resident, world.dispatcher, world.other_dispatcher, world.member, world.auditor])
 
 
 async def _plan(flows: Flows, frequency: str = "monthly", tag: str = "living_alone") -> dict:
