@@ -158,6 +158,7 @@ async def _add_order(session: AsyncSession, rng: random.Random, now: datetime, r
                                  to_status=reached, note=NOTES[action], at=at))
         status = reached
     session.add_all(events)
+    order.started_at = min((e.at for e in events if e.action == "start"), default=None)
     order.completed_at = max((e.at for e in events if e.action == "complete"), default=None)
     if any(action == "offer" for action, _ in path):
         _add_offers(session, rng, order, assignees, dispatcher_id, path, now)

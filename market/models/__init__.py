@@ -5,6 +5,7 @@ from market.models.areas import Area
 from market.models.auth import AuthSession, LoginFailure
 from market.models.base import Base
 from market.models.catalog import Category, Skill
+from market.models.exports import ExportLog
 from market.models.dispatch import DispatchWeights, MatchAssignment, MatchRun
 from market.models.jobs import JobRun, SchedulerLease
 from market.models.members import MemberProfile
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Category",
     "DispatchWeights",
+    "ExportLog",
     "JobRun",
     "LedgerEntry",
     "LoginFailure",

@@ -61,6 +61,8 @@ class Order(Base):
     due_at: Mapped[datetime | None]
     # 红黄绿: red past the completion deadline, yellow when acceptance or progress is late, else green.
     sla_level: Mapped[str] = mapped_column(String(8), default="green")
+    # When the work began (the first start); with completed_at it gives the hours a member served.
+    started_at: Mapped[datetime | None]
     # When the work was reported done; a resident silent for long enough after it sees the order closed.
     completed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)

@@ -18,6 +18,7 @@ from market.vocab import NotificationKind, OfferStatus, OrderStatus
 
 async def start(session: AsyncSession, actor: Actor, order_id: int, now: datetime) -> Order:
     order = await take_order(session, actor, order_id, "start", now)
+    order.started_at = order.started_at or now
     await lifecycle.finish(session, order, "start", OrderStatus.IN_PROGRESS, actor.account_id, now, "开始服务")
     return order
 
