@@ -36,6 +36,7 @@ from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
+from market.points.controllers import PointRulesController, PointsController, unit_points
 from market.scheduler.controllers import JobController
 from market.scheduler.service import Scheduler
 from market.settings import Settings
@@ -50,6 +51,7 @@ ROUTES = [
     OrderController, OfferController, open_board, AreaDispatchController, RoundController,
     NotificationController, JobController, area_supervisions, summon, SummonsController,
     VisitPlanController, area_visit_plans, area_visit_coverage,
+    PointRulesController, PointsController, unit_points,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).

@@ -1,4 +1,4 @@
-"""The `market` command: serve, scheduler, migrate, seed-demo and create-admin."""
+"""The `market` command: serve, scheduler, migrate, seed-demo, create-admin and ledger verify."""
 
 from __future__ import annotations
 
@@ -146,6 +146,25 @@ def scheduler_command(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def ledger_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`market ledger verify`: exit 0 when every chain and balance holds, else 1 with a line per problem."""
+    from market.points.verify import verify_ledger
+
+    async def run() -> tuple[int, list[str]]:
+        database = Database(settings.database_url)
+        try:
+            async with database.transaction(write=False) as session:
+                return await verify_ledger(session)
+        finally:
+            await database.dispose()
+
+    checked, problems = asyncio.run(run())
+    for problem in problems:
+        print(problem, flush=True)
+    _say(f"ledger: {checked} entries checked, {len(problems)} problems")
+    return 1 if problems else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="market", description="社区点单 Community Market")
     parser.add_argument("--version", action="version", version=f"market {__version__}")
@@ -162,6 +181,8 @@ def _parser() -> argparse.ArgumentParser:
     admin_parser.add_argument("--name", help="display name (default: the user name)")
     admin_parser.add_argument("--city", default="本市", help="name of the root area if none exists yet")
     admin_parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    ledger_parser = commands.add_parser("ledger", help="points ledger tools")
+    ledger_parser.add_argument("action", choices=["verify"], help="verify: recheck every hash chain and balance")
     return parser
 
 
@@ -171,6 +192,7 @@ COMMANDS = {
     "migrate": migrate_command,
     "seed-demo": seed_demo_command,
     "create-admin": create_admin_command,
+    "ledger": ledger_command,
 }
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ def read_access_token(secret: str, token: str, now: datetime) -> AccessClaims:
     """The claims of a valid, unexpired token; expiry is judged by the service's clock, not the host's."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                            options={"verify_exp": False, "require": ["sub", "sid", "exp"]})
+                            # Time is judged below by the service's clock, never by the host's: not exp, not iat.
+                            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                                     "require": ["sub", "sid", "exp"]})
         expires = int(claims["exp"])
         account_id, session_id = int(claims["sub"]), int(claims["sid"])
     except (jwt.PyJWTError, ValueError, TypeError):

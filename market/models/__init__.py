@@ -11,9 +11,10 @@ from market.models.jobs import JobRun, SchedulerLease
 from market.models.members import MemberProfile
 from market.models.notifications import Notification, OutboxMessage
 from market.models.orders import Offer, Order, OrderEvent, OrderPhoto, Rating
-from market.models.points import LedgerEntry
+from market.models.points import LedgerEntry, PointAccount, PointRuleVersion
 from market.models.policy import SlaPolicy
 from market.models.privacy import RevealLog
+from market.models.ratings import Objection, StarRating, StarRatingRun
 from market.models.supervision import Summons, Supervision
 from market.models.units import Unit, UnitCommunity
 from market.models.visits import Visit, VisitPlan
@@ -33,18 +34,23 @@ __all__ = [
     "MatchRun",
     "MemberProfile",
     "Notification",
+    "Objection",
     "Offer",
     "Order",
     "OrderEvent",
     "OrderPhoto",
     "OutboxMessage",
+    "PointAccount",
+    "PointRuleVersion",
     "Rating",
     "ResidentProfile",
     "RevealLog",
     "RoleGrant",
     "SchedulerLease",
-    "SlaPolicy",
     "Skill",
+    "SlaPolicy",
+    "StarRating",
+    "StarRatingRun",
     "Summons",
     "Supervision",
     "Unit",

@@ -12,6 +12,7 @@ from market.models.base import Base, JSONDocument
 LIVE_OFFER = text("status IN ('offered', 'accepted')")
 COMPLETED = text("status = 'completed'")
 FLAGGED = text("sla_level != 'green'")
+UNSETTLED = text("status = 'closed' AND points_settled_at IS NULL")
 
 
 class Order(Base):
@@ -27,6 +28,7 @@ class Order(Base):
         # Partial, and keyed without status: an order changing status elsewhere leaves them alone.
         Index("ix_orders_completed_at", "completed_at", sqlite_where=COMPLETED, postgresql_where=COMPLETED),
         Index("ix_orders_flagged", "sla_level", sqlite_where=FLAGGED, postgresql_where=FLAGGED),
+        Index("ix_orders_unsettled", "id", sqlite_where=UNSETTLED, postgresql_where=UNSETTLED),
         Index("uq_orders_idempotency", "created_by_id", "idempotency_key", unique=True),
     )
 
@@ -65,6 +67,10 @@ class Order(Base):
     started_at: Mapped[datetime | None]
     # When the work was reported done; a resident silent for long enough after it sees the order closed.
     completed_at: Mapped[datetime | None]
+    # Closing a disputed order (≤ 2★), the dispatcher decides whether its points are still awarded.
+    points_decision: Mapped[str | None] = mapped_column(String(8))
+    # When the settlement job wrote the order's awards; closed orders without it are still to settle.
+    points_settled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
 

@@ -31,6 +31,7 @@ from market.orders.schemas import (
     OrderDetail,
     OrderPage,
     ProblemCreateBody,
+    CloseBody,
     RateBody,
     ReasonBody,
     RevealBody,
@@ -164,9 +165,9 @@ class OrderController(Controller):
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/close", opt=policy(*DISPATCHERS), status_code=200, summary="销号")
-    async def close(self, order_id: FromPath[int], data: NoteBody, session: DbSession, actor: Caller,
+    async def close(self, order_id: FromPath[int], data: CloseBody, session: DbSession, actor: Caller,
                     clock: AppClock) -> OrderDetail:
-        await review.close(session, actor, order_id, data.note, clock.now())
+        await review.close(session, actor, order_id, data, clock.now())
         return await queries.read_order(session, actor, order_id)
 
     @post("/{order_id:int}/reveal", opt=policy(*DISPATCHERS), status_code=200, summary="查看完整联系方式（留痕）")

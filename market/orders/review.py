@@ -8,11 +8,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
-from market.errors import Conflict
+from market.errors import Conflict, InvalidInput
 from market.models import Offer, Order, Rating, SlaPolicy
 from market.orders import capacity, lifecycle
 from market.orders.parties import take_order
-from market.orders.schemas import ApproveRequest, RateRequest
+from market.orders.schemas import ApproveRequest, CloseRequest, RateRequest
 from market.vocab import LIVE_OFFER_STATUSES, OfferStatus, OrderStatus, Triage
 
 # A rating at or below this reopens the order for the dispatcher to decide.
@@ -79,7 +79,14 @@ async def rework(session: AsyncSession, actor: Actor, order_id: int, note: str, 
     return order
 
 
-async def close(session: AsyncSession, actor: Actor, order_id: int, note: str, now: datetime) -> Order:
+async def close(session: AsyncSession, actor: Actor, order_id: int, data: CloseRequest, now: datetime) -> Order:
+    """销号; closing a disputed order is where the dispatcher decides whether it still earns points."""
     order = await take_order(session, actor, order_id, "close", now)
-    await lifecycle.finish(session, order, "close", OrderStatus.CLOSED, actor.account_id, now, note or "销号")
+    note = data.note.strip() or "销号"
+    if order.status == OrderStatus.REOPENED:
+        if data.award_points is None:
+            raise InvalidInput("差评订单销号时，请决定是否仍给服务者积分", field="award_points")
+        order.points_decision = "award" if data.award_points else "withhold"
+        note += "（差评订单：仍给积分）" if data.award_points else "（差评订单：不给积分）"
+    await lifecycle.finish(session, order, "close", OrderStatus.CLOSED, actor.account_id, now, note)
     return order

@@ -82,6 +82,12 @@ class UnitAcceptRequest(msgspec.Struct, forbid_unknown_fields=True):
     member_id: int
 
 
+class CloseRequest(msgspec.Struct, forbid_unknown_fields=True):
+    note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    # Required when closing a disputed order (≤ 2★): whether its service still earns points.
+    award_points: bool | None = None
+
+
 class RateRequest(msgspec.Struct, forbid_unknown_fields=True):
     stars: Annotated[int, msgspec.Meta(ge=1, le=5)]
     comment: Annotated[str, msgspec.Meta(max_length=500)] = ""
@@ -189,5 +195,6 @@ NoteBody = example_body(NoteRequest, {'note': '已到现场，正在处理'})
 OfferCreateBody = example_body(OfferCreate, {'member_id': 42, 'accept_within_minutes': 120})
 DeclineBody = example_body(DeclineRequest, {'reason': 'time_conflict', 'note': '周末加班'})
 UnitAcceptBody = example_body(UnitAcceptRequest, {'member_id': 42})
+CloseBody = example_body(CloseRequest, {'note': '已核实，销号', 'award_points': True})
 RateBody = example_body(RateRequest, {'stars': 5, 'comment': '非常感谢，服务很贴心'})
 RevealBody = example_body(RevealRequest, {'field': 'phone', 'reason': '电话回访核实'})

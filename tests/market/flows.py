@@ -73,4 +73,5 @@ class Flows:
         elif step == "confirmed":
             await self.call("POST", f"{url}/rate", w.resident, json={"stars": 1 if reopened else 5})
         elif step == "closed":
-            await self.call("POST", f"{url}/close", w.dispatcher, json={"note": "销号"})
+            await self.call("POST", f"{url}/close", w.dispatcher,
+                            json={"note": "销号", **({"award_points": False} if reopened else {})})
