@@ -26,9 +26,11 @@ from market.errors import EXCEPTION_HANDLERS
 from market.health import health
 from market.members.controllers import (
     MemberController,
+    area_obligations,
     community_members,
     confirm_member,
     unit_members,
+    unit_obligations,
 )
 from market.meta import meta
 from market.notifications.controllers import NotificationController
@@ -37,6 +39,7 @@ from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
 from market.points.controllers import PointRulesController, PointsController, unit_points
+from market.ratings.controllers import ObjectionController, StarRatingController
 from market.scheduler.controllers import JobController
 from market.scheduler.service import Scheduler
 from market.settings import Settings
@@ -51,7 +54,8 @@ ROUTES = [
     OrderController, OfferController, open_board, AreaDispatchController, RoundController,
     NotificationController, JobController, area_supervisions, summon, SummonsController,
     VisitPlanController, area_visit_plans, area_visit_coverage,
-    PointRulesController, PointsController, unit_points,
+    PointRulesController, PointsController, unit_points, StarRatingController, ObjectionController,
+    unit_obligations, area_obligations,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).

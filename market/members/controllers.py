@@ -1,13 +1,14 @@
-"""HTTP routes of 双报到: report in, own profile, who reported to a community, a unit's members."""
+"""HTTP routes of 双报到: report in, own profile, who reported to a community, a unit's members, yearly targets."""
 
 from __future__ import annotations
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from market.access import EVERYONE, policy
-from market.dependencies import AppClock, Caller, DbSession
-from market.members import service
+from market.dependencies import AppClock, AppSettings, Caller, DbSession
+from market.members import obligation, service
+from market.members.obligation import ObligationRead
 from market.members.schemas import MemberProfileBody, MemberRead, MemberReportBody
 from market.vocab import Role
 
@@ -24,6 +25,13 @@ class MemberController(Controller):
     @get("/me", opt=policy(Role.MEMBER), summary="我的党员资料")
     async def read_own(self, session: DbSession, actor: Caller) -> MemberRead:
         return await service.read_member(session, actor.account_id)
+
+    @get("/me/obligation", opt=policy(Role.MEMBER), summary="我的双报到年度服务目标与完成进度")
+    async def own_obligation(self, session: DbSession, actor: Caller, settings: AppSettings, clock: AppClock,
+                             year: FromQuery[int | None] = None) -> ObligationRead:
+        chosen = obligation.year_of(year, clock.now().astimezone(settings.tz).date())
+        [mine] = await obligation.obligations(session, obligation.own(actor), chosen, settings.tz)
+        return mine
 
     @put("/me", opt=policy(Role.MEMBER), summary="更新技能、服务类别、服务时间、接单上限")
     async def update_own(self, data: MemberProfileBody, session: DbSession, actor: Caller) -> MemberRead:
@@ -46,3 +54,19 @@ async def unit_members(unit_id: FromPath[int], session: DbSession, actor: Caller
 async def confirm_member(unit_id: FromPath[int], member_id: FromPath[int], session: DbSession, actor: Caller,
                          clock: AppClock) -> MemberRead:
     return await service.confirm_membership(session, actor, unit_id, member_id, clock.now())
+
+
+@get("/api/units/{unit_id:int}/obligations", opt=policy(Role.UNIT_ADMIN, *obligation.STAFF), tags=["双报到"],
+     summary="本单位党员的双报到年度目标与进度")
+async def unit_obligations(unit_id: FromPath[int], session: DbSession, actor: Caller, settings: AppSettings,
+                           clock: AppClock, year: FromQuery[int | None] = None) -> list[ObligationRead]:
+    chosen = obligation.year_of(year, clock.now().astimezone(settings.tz).date())
+    return await obligation.obligations(session, await obligation.of_unit(session, actor, unit_id), chosen, settings.tz)
+
+
+@get("/api/areas/{area_id:int}/obligations", opt=policy(*obligation.STAFF), tags=["双报到"],
+     summary="辖区党员的双报到年度目标与进度")
+async def area_obligations(area_id: FromPath[int], session: DbSession, actor: Caller, settings: AppSettings,
+                           clock: AppClock, year: FromQuery[int | None] = None) -> list[ObligationRead]:
+    chosen = obligation.year_of(year, clock.now().astimezone(settings.tz).date())
+    return await obligation.obligations(session, await obligation.of_area(session, actor, area_id), chosen, settings.tz)
