@@ -23,6 +23,7 @@ from market.dependencies import AppDatabase
 from market.dispatch.controllers import AreaDispatchController, RoundController
 from market.dispatch.runner import RoundSolver
 from market.errors import EXCEPTION_HANDLERS
+from market.exports.controllers import ExportController
 from market.health import health
 from market.members.controllers import (
     MemberController,
@@ -53,7 +54,7 @@ ROUTES = [
     MemberController, community_members, unit_members, confirm_member, UnitController,
     OrderController, OfferController, open_board, AreaDispatchController, RoundController,
     NotificationController, JobController, area_supervisions, summon, SummonsController,
-    VisitPlanController, area_visit_plans, area_visit_coverage,
+    VisitPlanController, area_visit_plans, area_visit_coverage, ExportController,
     PointRulesController, PointsController, unit_points, StarRatingController, ObjectionController,
     unit_obligations, area_obligations,
 ]
