@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from market.exports.orders_ledger import ORDERS_LEDGER
 from market.exports.registry import Catalogue
+from market.points.export import POINTS_LEDGER
+from market.ratings.export import STAR_RATINGS
 
 REPORTS = Catalogue([
     ORDERS_LEDGER,
+    POINTS_LEDGER,
+    STAR_RATINGS,
 ])

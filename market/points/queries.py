@@ -29,7 +29,7 @@ STATUS = case(
 HOLDER_NAME = func.coalesce(Account.display_name, Unit.name)
 
 
-def _entries() -> Select:
+def entries_query() -> Select:
     return (select(LedgerEntry, STATUS.label("status"), Resolution.created_at, HOLDER_NAME, Order.title)
             .join(PointAccount, PointAccount.id == LedgerEntry.point_account_id)
             .outerjoin(Resolution, Resolution.resolves_id == LedgerEntry.id)
@@ -47,7 +47,7 @@ def _read(entry: LedgerEntry, status: str, resolved_at: datetime | None, holder:
 
 
 async def read_entry(session: AsyncSession, entry_id: int) -> EntryRead:
-    row = (await session.execute(_entries().where(LedgerEntry.id == entry_id)
+    row = (await session.execute(entries_query().where(LedgerEntry.id == entry_id)
                                  .execution_options(populate_existing=True))).one()
     return _read(*row)
 
@@ -56,7 +56,7 @@ async def holder_entries(session: AsyncSession, point_account_id: int, limit: in
     """A holder's whole history, newest first."""
     where = LedgerEntry.point_account_id == point_account_id
     total = await session.scalar(select(func.count()).select_from(LedgerEntry).where(where)) or 0
-    rows = (await session.execute(_entries().where(where).order_by(LedgerEntry.seq.desc())
+    rows = (await session.execute(entries_query().where(where).order_by(LedgerEntry.seq.desc())
                                   .limit(limit).offset(offset))).all()
     return EntryPage([_read(*row) for row in rows], total, limit, offset)
 
@@ -64,7 +64,7 @@ async def holder_entries(session: AsyncSession, point_account_id: int, limit: in
 def audit_query(actor: Actor, wanted: EntryFilter, area_path: str | None, zone: ZoneInfo) -> Select:
     """Awards and penalties in the actor's areas (or one area of theirs) that the filter keeps."""
     entry_area = select(Area.path).where(Area.id == LedgerEntry.area_id).scalar_subquery()
-    query = _entries().where(LedgerEntry.kind.in_(("award", "penalty")), actor.in_scope(entry_area, *AUDITORS))
+    query = entries_query().where(LedgerEntry.kind.in_(("award", "penalty")), actor.in_scope(entry_area, *AUDITORS))
     conditions = [
         entry_area.startswith(area_path) if area_path else None,
         STATUS == wanted.status if wanted.status else None,

@@ -276,3 +276,30 @@ async def test_lapsed_offers_beyond_the_monthly_allowance_cost_points_once(
     penalties = await entries_of(database, member_id=world.member)
     assert [(e.kind, e.points) for e in penalties] == [("penalty", -DEFAULT.lapse_penalty)] * 2
     assert sorted(e.offer_id for e in penalties) == sorted(offers)[-2:]
+
+
+async def test_the_points_ledger_exports_every_entry_of_the_area_with_chinese_headers(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    import csv
+    import io
+
+    flows = await _flows(client, world, database)
+    await _team_order(flows, world, [world.member, world.unit_member])
+    await settle(database, LATER)
+    await flows.call("POST", "/api/points/approve", world.auditor, json={"area_id": world.street})
+    response = await client.get("/api/exports/points", params={"area_id": world.street, "format": "csv",
+                                                              "date_from": "2026-11-01", "date_to": "2026-11-30"},
+                                headers=flows.headers[world.auditor])
+    assert response.status_code == 200, response.text
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""))
+    assert header[:6] == ["编号", "记账时间", "持有方", "名称", "记录类型", "积分"]
+    awards = [r for r in rows if r[4] == "服务积分"]
+    posts = [r for r in rows if r[4] == "审核入账"]
+    assert len(awards) == len(posts) == 3 and {r[6] for r in awards} == {"已入账"}
+    assert sorted(r[2] for r in awards) == ["党员", "党员", "单位"]
+    balances = [(await totals_of(database, m))[0] for m in (world.member, world.unit_member)]
+    assert sum(int(r[5]) for r in posts if r[2] == "党员") == sum(balances)
+    dispatcher = await client.get("/api/exports/points", params={"area_id": world.community, "format": "csv",
+                                                                "date_from": "2026-11-01", "date_to": "2026-11-30"},
+                                  headers=flows.headers[world.dispatcher])
+    assert dispatcher.status_code == 403

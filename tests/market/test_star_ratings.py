@@ -169,3 +169,24 @@ async def test_runs_are_seen_only_within_ones_areas(client: AsyncTestClient, wor
     assert await flows.call("GET", "/api/star-ratings", world.other_dispatcher) == []
     hidden = await client.get(f"/api/star-ratings/{run['run']['id']}", headers=flows.headers[world.other_dispatcher])
     assert hidden.status_code == 404
+
+
+async def test_the_star_ratings_export_lists_every_row_of_the_runs_in_range(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    import csv
+    import io
+
+    flows = await _served(client, world, database, count=1)
+    await _post_all(flows, world)
+    run = await flows.call("POST", "/api/star-ratings", world.auditor, json={"area_id": world.street,
+                                                                             "period": "2026Q4"})
+    await flows.call("POST", "/api/star-ratings", world.auditor, json={"area_id": world.street, "period": "2025"})
+    response = await client.get("/api/exports/star_ratings", params={
+        "area_id": world.street, "format": "csv", "date_from": "2026-01-01", "date_to": "2026-12-31"},
+        headers=flows.headers[world.auditor])
+    assert response.status_code == 200, response.text
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""))
+    assert header[:5] == ["评定周期", "区域", "评定状态", "持有方", "名称"]
+    assert {r[0] for r in rows} == {"2026Q4"} and len(rows) == len(run["rows"])
+    expected = {r["name"]: ("★" * r["stars"] or "未评星", str(r["points"])) for r in run["rows"]}
+    assert {r[4]: (r[12], r[5]) for r in rows} == expected
