@@ -62,6 +62,8 @@ class Policy:
 
     roles: tuple[Role, ...] = ()
     public: bool = False
+    # A page: the caller is known by the session cookie, never by a bearer token (and forms carry CSRF tokens).
+    page: bool = False
 
     def describe(self) -> str:
         """The line the API document shows: who may call the route."""
@@ -76,6 +78,12 @@ def policy(*roles: Role) -> dict[str, Policy]:
 
 
 PUBLIC = {"policy": Policy(public=True)}
+PUBLIC_PAGE = {"policy": Policy(public=True, page=True)}
+
+
+def page_policy(*roles: Role) -> dict[str, Policy]:
+    """Route options of a page that only accounts holding one of `roles` may open."""
+    return {"policy": Policy(roles=roles, page=True)}
 
 
 async def enforce_policy(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -85,7 +93,8 @@ async def enforce_policy(connection: ASGIConnection, handler: BaseRouteHandler) 
         raise Forbidden("该接口未声明访问策略")
     if route_policy.public:
         return
-    actor = await connection.app.state.authenticate(connection)
+    authenticate = connection.app.state.authenticate_page if route_policy.page else connection.app.state.authenticate
+    actor = await authenticate(connection)
     if actor is None:
         raise NotAuthenticated("请先登录")
     if not actor.has(*route_policy.roles):

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from market.access import PUBLIC, Actor, Policy, enforce_policy
 from market.accounts.controllers import AccountController, revoke_grant
 from market.areas.controllers import create_area, list_areas
 from market.auth.controllers import AuthController, read_me
-from market.auth.requests import ActorCache, bearer_authenticator
+from market.auth.requests import ActorCache, bearer_authenticator, cookie_authenticator
 from market.clock import Clock, SystemClock
 from market.database import Database
 from market.dependencies import AppDatabase
@@ -39,6 +40,8 @@ from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
+from market.pages.rendering import template_config
+from market.pages.routes import pages_router, static_router
 from market.points.controllers import PointRulesController, PointsController, unit_points
 from market.ratings.controllers import ObjectionController, StarRatingController
 from market.scheduler.controllers import JobController
@@ -71,6 +74,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         app.state.database = Database(settings.database_url)
         app.state.actors = ActorCache()
         app.state.authenticate = bearer_authenticator(settings, app.state.database, clock, app.state.actors)
+        app.state.authenticate_page = cookie_authenticator(app.state.database, clock, app.state.actors)
         writer = ProcessWriter(settings.database_url, settings.wish_budget_cap_yuan) \
             if settings.intake_writer == "process" else None
         app.state.intake = Intake(app.state.database, clock, settings.wish_budget_cap_yuan, writer)
@@ -91,7 +95,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             await app.state.database.dispose()
 
     app = Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, pages_router(), static_router()],
+        template_config=template_config(settings.tz),
+        # Forms of pages carry a CSRF token; the JSON API is called with bearer tokens, never cookies.
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.cookie_secure,
+                               cookie_samesite="lax", exclude=["^/api/", "^/schema", "^/health"]),
         lifespan=[open_database],
         guards=[enforce_policy],
         dependencies={

@@ -56,6 +56,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # "process": residents' posts are written by a child process (SQLite's default, see orders/intake.py);
     # "thread": by a thread of the web process (PostgreSQL's default, and the tests').
     intake_writer: str = "thread"
+    # Pages' cookies only over HTTPS: set behind a TLS proxy (MARKET_COOKIE_SECURE=on).
+    cookie_secure: bool = False
     demo: bool = False
 
     @property
@@ -98,6 +100,7 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False, require_sec
         wish_budget_cap_yuan=_whole("MARKET_WISH_BUDGET_CAP", environ.get("MARKET_WISH_BUDGET_CAP", "300"), 0, 100_000),
         intake_writer=_intake_writer(environ.get("MARKET_INTAKE_WRITER", ""), database_url),
         trusted_proxies=_addresses("MARKET_TRUSTED_PROXIES", environ.get("MARKET_TRUSTED_PROXIES", "")),
+        cookie_secure=_switch("MARKET_COOKIE_SECURE", environ.get("MARKET_COOKIE_SECURE", "off")),
         demo=demo,
     )
 

@@ -8,8 +8,11 @@ from datetime import datetime, timedelta
 from litestar.connection import ASGIConnection
 
 from market.access import Actor
+from sqlalchemy import select
+
 from market.auth.service import load_actor
-from market.auth.tokens import read_access_token
+from market.auth.tokens import AccessClaims, read_access_token, refresh_digest
+from market.models import AuthSession
 from market.clock import Clock
 from market.database import Database
 from market.settings import Settings
@@ -57,6 +60,32 @@ def bearer_authenticator(settings: Settings, database: Database, clock: Clock, c
             return cached
         async with database.transaction(write=False) as session:
             actor = await load_actor(session, claims, now)
+        cache.put(actor, now)
+        return actor
+
+    return authenticate
+
+
+# The pages' session cookie: the login's refresh token, HttpOnly, so scripts on the page never see it.
+SESSION_COOKIE = "market_session"
+
+
+def cookie_authenticator(database: Database, clock: Clock, cache: ActorCache) -> Authenticator:
+    """The caller of a page, by the session cookie that page login set (never by a bearer token)."""
+
+    async def authenticate(connection: ASGIConnection) -> Actor | None:
+        token = connection.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        now = clock.now()
+        async with database.transaction(write=False) as session:
+            found = (await session.execute(select(AuthSession.id, AuthSession.account_id).where(
+                AuthSession.refresh_hash == refresh_digest(token)))).one_or_none()
+            if found is None:
+                return None
+            if cached := cache.get(found.id, found.account_id, now):
+                return cached
+            actor = await load_actor(session, AccessClaims(found.account_id, found.id), now)
         cache.put(actor, now)
         return actor
 

@@ -34,7 +34,13 @@ def test_every_route_declares_a_policy() -> None:
 def test_only_a_few_routes_are_public() -> None:
     public = {path for path, _, h in _handlers(_app()) if h.opt["policy"].public and not path.startswith("/schema")}
     assert public == {"/health", "/api/meta", "/api/areas", "/api/auth/login", "/api/auth/refresh",
-                      "/api/auth/register"}
+                      "/api/auth/register", "/", "/login", "/register", "/static/{file_path:path}"}
+
+
+def test_pages_know_their_caller_by_the_cookie_and_the_api_by_the_token() -> None:
+    for path, _, handler in _handlers(_app()):
+        api = path.startswith(("/api", "/schema", "/health"))
+        assert handler.opt["policy"].page is (not api and path != "/static/{file_path:path}"), path
 
 
 def test_protected_routes_name_at_least_one_role() -> None:

@@ -1,0 +1,113 @@
+"""Rendering pages: the template engine and its filters, each role's menu, forms read into structs, and errors."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import msgspec
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Request, Response
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.template import TemplateConfig
+
+from market.access import Actor
+from market.errors import HTTP_MESSAGES, InvalidInput, MarketError, NotAuthenticated
+from market.vocab import Role
+
+log = logging.getLogger("market.pages")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+# Where each role lands after login, and the menu it sees (label, path), in this order.
+MENUS: dict[Role, list[tuple[str, str]]] = {
+    Role.RESIDENT: [("我要点单", "/orders/new"), ("我的订单", "/orders")],
+    Role.MEMBER: [("派给我的", "/offers"), ("抢单大厅", "/board"), ("我在办的", "/work"), ("我的积分", "/me/points"),
+                  ("我的资料", "/me/profile")],
+    Role.DISPATCHER: [("待审核", "/staff/review"), ("派单", "/staff/dispatch"), ("订单", "/staff/orders"),
+                      ("督办", "/staff/supervision"), ("吹哨", "/staff/summons"), ("走访", "/staff/visits")],
+    Role.AUDITOR: [("积分审核", "/audit/points"), ("星级评定", "/audit/ratings"), ("考核指标", "/audit/kpis"),
+                   ("台账导出", "/audit/exports")],
+    Role.ADMIN: [("系统管理", "/admin")],
+}
+# Short messages a redirect may ask the next page to show; only these codes, never text from the URL.
+NOTICES = {
+    "posted": "已提交，社区工作者审核后会尽快安排。", "rated": "感谢您的评价！", "cancelled": "订单已撤销。",
+    "registered": "注册成功，欢迎使用社区点单。", "saved": "已保存。", "done": "操作成功。",
+}
+
+
+def template_config(zone: ZoneInfo) -> TemplateConfig:
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+    environment.filters["local"] = lambda moment, fmt="%m月%d日 %H:%M": _local(moment, zone, fmt)
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
+
+
+def _local(moment: datetime | str | None, zone: ZoneInfo, fmt: str) -> str:
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def menu(actor: Actor | None) -> list[tuple[str, str]]:
+    if actor is None:
+        return []
+    return [item for role in Role if actor.has(role) for item in MENUS[role]]
+
+
+def home_of(actor: Actor) -> str:
+    """The first page of the caller's first role."""
+    items = menu(actor)
+    return items[0][1] if items else "/login"
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:
+    actor: Actor | None = getattr(request.state, "actor", None)
+    notice = NOTICES.get(request.query_params.get("ok", ""), "")
+    return Template(template_name=name, status_code=status_code,
+                    context={"actor": actor, "menu": menu(actor), "path": request.url.path, "notice": notice,
+                             **context})
+
+
+def parse_form(values: dict[str, Any], struct: type, labels: dict[str, str]) -> Any:
+    """The form's values as the service's struct; a bad value raises InvalidInput naming the field in Chinese."""
+    try:
+        return msgspec.convert(values, struct, strict=False)
+    except msgspec.ValidationError as error:
+        found = re.search(r"at `\$\.([a-z_]+)", str(error))
+        field = found.group(1) if found else None
+        label = labels.get(field or "", field or "")
+        missing = re.search(r"missing required field `([a-z_]+)`", str(error))
+        if missing:
+            field = missing.group(1)
+            raise InvalidInput(f"请填写{labels.get(field, field)}", field=field) from None
+        raise InvalidInput(f"{label}填写不正确" if label else "填写的内容不正确", field=field) from None
+
+
+def form_values(form: Any, *names: str) -> dict[str, str]:
+    """The named fields of a submitted form, stripped; empty ones left out, so defaults apply."""
+    return {name: str(form.get(name)).strip() for name in names if str(form.get(name) or "").strip()}
+
+
+def page_error(request: Request, error: Exception) -> Response:
+    """Every error on a page: to the login page when signed out, else a Chinese error page with its status."""
+    if isinstance(error, NotAuthenticated):
+        return Redirect(f"/login?next={quote(request.url.path)}")
+    if isinstance(error, MarketError):
+        status, message = error.status, error.message
+    elif isinstance(error, HTTPException) and error.status_code < 500:
+        status, message = error.status_code, HTTP_MESSAGES.get(error.status_code, ("", "请求无法处理"))[1]
+        if status == 400:
+            message = "提交的内容不完整或格式不对，请返回重新填写"
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        status, message = 500, "服务器内部错误，请稍后再试"
+    return render(request, "error.html", status_code=status, message=message)
