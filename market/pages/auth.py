@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
@@ -38,7 +38,7 @@ async def front_door(request: Request) -> Redirect:
 
 
 @get("/login", opt=PUBLIC_PAGE, include_in_schema=False)
-async def login_page(request: Request, next: str = "") -> Template:  # noqa: A002 - the query's name
+async def login_page(request: Request, next: FromQuery[str] = "") -> Template:  # noqa: A002 - the query name
     return render(request, "login.html", values={"next": next}, errors={})
 
 
