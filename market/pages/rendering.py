@@ -40,6 +40,13 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
 NOTICES = {
     "posted": "已提交，社区工作者审核后会尽快安排。", "rated": "感谢您的评价！", "cancelled": "订单已撤销。",
     "registered": "注册成功，欢迎使用社区点单。", "saved": "已保存。", "done": "操作成功。",
+    "accepted": "已接单，请尽快联系居民，按约定时间上门。", "declined": "已婉拒，社区会另行安排。",
+    "claimed": "抢单成功，请尽快联系居民。", "started": "已开始服务。", "progress": "进展已记录。",
+    "completed": "已办结，等待居民确认和评价。",
+    "order_approved": "已审核通过。", "order_rejected": "已驳回，居民会看到驳回原因。",
+    "order_offered": "已派单，等待对方接单。", "order_reworked": "已要求返工。", "order_closed": "已销号。",
+    "order_summoned": "已吹哨，部门须在时限内报到。", "round_previewed": "预览已生成，确认无误后再派单。",
+    "round_overridden": "已调整这条派单建议。", "round_committed": "已按本轮结果派单。",
 }
 
 
