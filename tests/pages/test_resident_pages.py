@@ -132,3 +132,18 @@ async def test_signing_out_ends_the_session(client: AsyncTestClient, world: Worl
     async with database.transaction(write=False) as session:
         assert (await session.scalars(select(AuthSession.revoked_at))).all()[-1] is not None
     assert (await client.get("/orders")).status_code == 302
+
+
+async def test_the_evidence_photo_shows_on_the_residents_page_and_to_nobody_else(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await signed_in(client, world, database, world.resident, world.dispatcher, world.member)
+    made = await flows.order_in("completed")
+    await sign_in(client, world, world.resident)
+    page = await client.get(f"/orders/{made.order_id}")
+    src = f"/photos/{made.order_id}/{made.photo_id}"
+    assert f'src="{src}"' in page.text
+    photo = await client.get(src)
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
+    await submit(client, "/orders", "/logout", {})
+    await sign_in(client, world, world.other_resident)
+    assert (await client.get(src)).status_code == 404
