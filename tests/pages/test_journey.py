@@ -80,3 +80,80 @@ async def test_a_resident_cannot_open_another_residents_order_page(browser: Brow
     assert response is not None and response.status == 404
     await expect(page.get_by_text("订单不存在")).to_be_visible()
     await expect(page.get_by_text("楼道灯坏了")).to_have_count(0)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def _staff(browser: Browser, site: str, world: World, account_id: int) -> Page:
+    """A desktop browser of a staff member, signed in."""
+    page = await _person(browser, site, world, account_id)
+    await page.set_viewport_size({"width": 1280, "height": 860})
+    return page
+
+
+async def test_a_wish_goes_from_the_resident_through_every_role_to_its_rating_and_points(
+        browser: Browser, site: str, world: World, settings: Settings, clock: ManualClock) -> None:
+    resident = await _person(browser, site, world, world.resident)
+    await resident.get_by_role("radio", name="微心愿").check()
+    await resident.get_by_role("radio", name="生活帮扶").check()
+    await resident.get_by_label("简要标题").fill("帮忙买一袋大米")
+    await resident.get_by_label("具体说明").fill("腿脚不便，想请人帮忙买一袋 10 斤的大米送上楼")
+    await resident.get_by_label("预算（元，仅微心愿）").fill("60")
+    await resident.get_by_role("button", name="提交").click()
+    await expect(resident.get_by_role("status")).to_contain_text("已提交")
+    order_url = resident.url.split("?")[0]
+    order_id = int(order_url.rsplit("/", 1)[1])
+
+    dispatcher = await _staff(browser, site, world, world.dispatcher)
+    await dispatcher.goto("/staff/review")
+    card = dispatcher.locator("article, li, section").filter(has_text="帮忙买一袋大米").last
+    await card.get_by_role("radio", name="一般").check()
+    await screenshot(dispatcher, "dispatcher-review")
+    await card.get_by_role("button", name="审核通过").click()
+    await expect(dispatcher.get_by_role("status")).to_contain_text("审核通过")
+    await dispatcher.goto(f"/staff/orders/{order_id}")
+    await dispatcher.get_by_label("派给").select_option(f"member:{world.member}")
+    await dispatcher.get_by_role("button", name="派单").click()
+    await expect(dispatcher.get_by_role("status")).to_contain_text("已派单")
+    await screenshot(dispatcher, "dispatcher-order")
+
+    member = await _person(browser, site, world, world.member)
+    await member.goto("/offers")
+    await expect(member.get_by_text("帮忙买一袋大米")).to_be_visible()
+    await screenshot(member, "member-offers")
+    await member.get_by_role("button", name="接单").click()
+    await expect(member.get_by_role("status")).to_contain_text("已接单")
+    await member.goto(f"/work/{order_id}")
+    await member.get_by_role("button", name="开始服务").click()
+    await member.get_by_label("办结说明").fill("大米已送到家里")
+    await member.get_by_label("现场照片（凭证）").set_input_files(
+        files=[{"name": "rice.png", "mimeType": "image/png", "buffer": PNG}])
+    await member.get_by_role("button", name="确认办结").click()
+    await expect(member.get_by_role("status")).to_contain_text("已办结")
+    await screenshot(member, "member-work-order")
+
+    await resident.goto(order_url)
+    await expect(resident.get_by_text("大米已送到家里")).to_be_visible()
+    await expect(resident.get_by_alt_text("办结照片 1")).to_be_visible()
+    await resident.get_by_role("radio", name="★★★★★ 5 星").check()
+    await resident.get_by_label("想说的话（可不填）").fill("非常感谢！")
+    await resident.get_by_role("button", name="提交评价").click()
+    await expect(resident.get_by_role("status")).to_contain_text("感谢您的评价")
+    await screenshot(resident, "resident-rated")
+
+    await dispatcher.goto(f"/staff/orders/{order_id}")
+    await expect(dispatcher.get_by_text("非常感谢！").first).to_be_visible()
+    await dispatcher.get_by_role("button", name="销号").click()
+    await expect(dispatcher.get_by_role("status")).to_contain_text("已销号")
+
+    from market.database import Database
+    from tests.market.points_flows import settle
+
+    database = Database(settings.database_url)
+    try:
+        assert (await settle(database, clock.now()))["orders_settled"] == 1  # the scheduler's settlement job
+    finally:
+        await database.dispose()
+    await member.goto("/me/points")
+    await expect(member.get_by_text("待审核").first).to_be_visible()
