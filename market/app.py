@@ -26,6 +26,7 @@ from market.dispatch.runner import RoundSolver
 from market.errors import EXCEPTION_HANDLERS
 from market.exports.controllers import ExportController
 from market.health import health
+from market.kpis.controllers import KpiController
 from market.members.controllers import (
     MemberController,
     area_obligations,
@@ -59,7 +60,7 @@ ROUTES = [
     NotificationController, JobController, area_supervisions, summon, SummonsController,
     VisitPlanController, area_visit_plans, area_visit_coverage, ExportController,
     PointRulesController, PointsController, unit_points, StarRatingController, ObjectionController,
-    unit_obligations, area_obligations,
+    unit_obligations, area_obligations, KpiController,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).

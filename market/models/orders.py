@@ -90,6 +90,8 @@ class Offer(Base):
         Index(None, "status", "accept_due_at"),
         # Every look at an order's offers goes by it (the partial indexes above only serve their own checks).
         Index(None, "order_id", "status"),
+        # KPI reports of recent dates read only recent offers: an offer is never older than its order.
+        Index(None, "offered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,7 +129,11 @@ class OrderEvent(Base):
 
 class Rating(Base):
     __tablename__ = "ratings"
-    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        # KPI reports of recent dates read only recent ratings: a rating is never older than its order.
+        Index(None, "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)

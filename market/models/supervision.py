@@ -16,6 +16,8 @@ class Supervision(Base):
         # Each level supervises an order once, however many sweepers find it red at once.
         UniqueConstraint("order_id", "area_id"),
         Index(None, "resolved_at", "escalated_at", "grace_until"),
+        # KPI reports read the notices of orders posted since a date: a notice is never older than its order.
+        Index(None, "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +39,8 @@ class Summons(Base):
     __table_args__ = (
         Index(None, "acknowledged_at", "ack_missed_at", "ack_due_at"),
         Index(None, "reported_at", "report_overdue_at", "report_due_at"),
+        # KPI reports read the summons of orders posted since a date: a summons is never older than its order.
+        Index(None, "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
-"""Order start times (backfilled from the first start event) and the export log of 台账 exports.
+"""Order start times (backfilled from the first start event), the export log of 台账 exports, and the
+time indexes of offers, ratings, 督办 notices and 吹哨 summons that KPI reports read by.
 
 Revision ID: 0008
 Revises: 0007
@@ -40,10 +41,29 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('started_at', sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE orders SET started_at = (SELECT min(e.at) FROM order_events e "
                "WHERE e.order_id = orders.id AND e.action = 'start')")
+    # KPI reports read the offers, ratings, notices and summons of orders posted since a date: none of them is
+    # older than its order.
+    with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offers_offered_at'), ['offered_at'], unique=False)
+    with op.batch_alter_table('ratings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ratings_created_at'), ['created_at'], unique=False)
+    with op.batch_alter_table('supervisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervisions_created_at'), ['created_at'], unique=False)
+    with op.batch_alter_table('summons', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summons_created_at'), ['created_at'], unique=False)
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('summons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summons_created_at'))
+    with op.batch_alter_table('supervisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervisions_created_at'))
+    with op.batch_alter_table('ratings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ratings_created_at'))
+    with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offers_offered_at'))
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('started_at')
 
