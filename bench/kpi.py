@@ -34,6 +34,9 @@ from market import migrate  # noqa: E402
 from market.access import Actor, Grant  # noqa: E402
 from market.database import Database  # noqa: E402
 from market.kpis.service import area_report  # noqa: E402
+from market.points.rules import PointRules  # noqa: E402
+from market.ratings import scoring  # noqa: E402
+from market.ratings.figures import area_figures, members_in, units_in  # noqa: E402
 from market.visits.periods import local_midnight  # noqa: E402
 from market.vocab import Role  # noqa: E402
 from tests import pgcluster  # noqa: E402
@@ -84,11 +87,23 @@ def _moments(session: AsyncSession, start: object, end: object) -> dict[str, obj
     return {"start": start, "end": end}
 
 
+def star_ratings(date_from: date, date_to: date) -> Callable[[AsyncSession], Awaitable[None]]:
+    """What a rating run computes for every member and unit of the district: figures by SQL, then the scores."""
+    async def run(session: AsyncSession) -> None:
+        start, end = local_midnight(date_from, SHANGHAI), local_midnight(date_to + timedelta(days=1), SHANGHAI)
+        figures = await area_figures(session, members_in(DISTRICT_PATH), units_in(DISTRICT_PATH), start, end)
+        rules = PointRules().stars
+        assert len(figures) > MEMBERS // 2
+        [scoring.stars(scoring.score(f, rules), rules) for f in figures.values()]
+    return run
+
+
 YEAR = (date(2025, 12, 1), date(2026, 11, 30))
 MONTH = (date(2026, 11, 1), date(2026, 11, 30))
 ITEMS = [
     Item("KPI report, district, 12 months", kpi_report(*YEAR), bare_count(*YEAR)),
     Item("KPI report, district, 1 month", kpi_report(*MONTH), bare_count(*MONTH)),
+    Item("Star ratings, district, 12 months", star_ratings(*YEAR), bare_count(*YEAR)),
 ]
 
 
@@ -269,6 +284,21 @@ def _load_statements(engine: Engine, orders: int) -> list[str]:
         f"{at(seconds_of('created_at') + ' + 1800')}, {at(seconds_of('created_at') + ' + 86400')}, "
         f"{at(seconds_of('created_at') + ' + 60 * ' + pick(20, 60, 'id'))} FROM orders "
         f"WHERE triage IS NOT NULL AND {pick(21, 100, 'id')} = 0",
+        # The ledger: every closed order's award to its member, posted (ids and seq spread by order id; the
+        # hashes are placeholders, as `market ledger verify` is not what is timed).
+        "INSERT INTO point_rule_versions (version, rules, note, created_at) VALUES "
+        f"(1, {empty}, '', {at('0')})".replace("'[]'", "'{}'"),
+        f"INSERT INTO point_accounts (id, account_id, area_id, balance, pending, entry_count, head_hash, updated_at) "
+        f"SELECT account_id, account_id, community_id, 0, 0, 0, '-', {at('0')} FROM member_profiles",
+        "INSERT INTO order_events (id, order_id, action, from_status, to_status, note, at) "
+        "SELECT id, id, 'close', 'confirmed', 'closed', '', points_settled_at FROM orders WHERE status = 'closed'",
+        f"INSERT INTO ledger_entries (id, point_account_id, seq, kind, points, source_key, order_id, source_event_id, "
+        f"resolves_id, rule_version, needs_review, area_id, note, prev_hash, entry_hash, created_at) "
+        f"SELECT 2 * o.id + k.k, f.member_id, 2 * o.id + k.k, CASE WHEN k.k = 0 THEN 'award' ELSE 'post' END, "
+        f"12 + o.id % 7, CASE WHEN k.k = 0 THEN 'order:' || o.id ELSE 'resolve:' || (2 * o.id) END, o.id, "
+        f"CASE WHEN k.k = 0 THEN o.id END, CASE WHEN k.k = 1 THEN 2 * o.id END, 1, false, o.area_id, '', '-', '-', "
+        f"o.points_settled_at FROM orders o JOIN offers f ON f.order_id = o.id AND f.status = 'accepted' "
+        f"CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) AS k WHERE o.status = 'closed'",
     ]
 
 

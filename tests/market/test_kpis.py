@@ -445,3 +445,27 @@ async def test_a_bad_range_answers_400_naming_the_field(
     three_years = await client.get(f"/api/kpis/areas/{world.street}", params={
         "date_from": "2023-11-02", "date_to": "2026-11-01"}, headers=scenario.flows.headers[world.admin])
     assert three_years.status_code == 200
+
+
+async def test_the_kpi_report_exports_the_area_and_each_child_with_chinese_headers(
+        client: AsyncTestClient, world: World, database: Database, clock: ManualClock) -> None:
+    import csv
+    import io
+
+    scenario = await Scenario.start(client, world, database, clock)
+    await scenario.run(PLANS)
+    street = await scenario.get(world.auditor, f"/api/kpis/areas/{world.street}")
+    response = await client.get("/api/exports/kpis", params={
+        "area_id": world.street, "format": "csv", "date_from": "2026-11-01", "date_to": "2026-11-30"},
+        headers=scenario.flows.headers[world.auditor])
+    assert response.status_code == 200, response.text
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""))
+    assert header[:4] == ["区域", "层级", "订单数", "接单率（%）"] and "平均办结时长（小时）" in header
+    assert [r[0] for r in rows] == [street["name"]] + [c["name"] for c in street["children"]]
+    for row, scope in zip(rows, [street, *street["children"]], strict=True):
+        completion = next(k for k in scope["kpis"] if k["code"] == "completion_rate")
+        column = header.index("办结率（%）")
+        assert row[2] == str(scope["orders"])
+        assert row[column:column + 3] == [
+            "" if completion["value"] is None else str(completion["value"] / 10),
+            str(completion["numerator"]), str(completion["denominator"])]
