@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import FromClause
@@ -125,6 +125,10 @@ def _server_scope(holds: Any, summons: ColumnElement[bool]) -> Scope:
 async def count(session: AsyncSession, scope: Scope, start: datetime, end: datetime) -> dict[Bucket, Counts]:
     """The counted figures of each bucket that has any (a bucket with nothing at all is left out)."""
     found: dict[Bucket, Counts] = {}
+    if session.bind.dialect.name == "postgresql":
+        # A month's offers are tens of thousands of rows the planner expects a few thousand of: room to hash and
+        # sort them in memory, for this transaction only (the default 4 MB spills them to disk).
+        await session.execute(text("SET LOCAL work_mem = '32MB'"))
     for query in statements(scope, start, end, session.bind.dialect.name):
         names = list(query.selected_columns.keys())[1 if scope.buckets is not None else 0:]
         for row in (await session.execute(scope.finish(query))).all():
