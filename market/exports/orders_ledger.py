@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
 from market.areas.tree import areas_by_id, level_above
-from market.exports.registry import PAGE_SIZE, Cell, Column, ExportFilters, Report, RowPages
+from market.exports.registry import Cell, Column, ExportFilters, Report, RowPages, keyset_pages
 from market.models import Account, Area, Category, Offer, Order, OrderEvent, Rating, Unit
 from market.orders.masking import shown_address, shown_phone
 from market.vocab import AreaLevel, OfferStatus, OrderKind, OrderSource, OrderStatus, SlaLevel, Triage
@@ -46,19 +46,10 @@ async def order_rows(session: AsyncSession, actor: Actor, filters: ExportFilters
     categories: dict[str, str] = dict((await session.execute(select(Category.code, Category.name))).all())
     query = (select(*ORDER_FIELDS).join(Area, Area.id == Order.area_id)
              .where(Area.path.startswith(filters.area_path), Order.created_at >= filters.starts_at,
-                    Order.created_at < filters.ends_before)
-             .order_by(Order.id).limit(PAGE_SIZE))
-    after = 0
-    while True:
-        # Keyset paging: each page starts after the last id seen, so no page rereads the ones before it.
-        orders = (await session.execute(query.where(Order.id > after))).all()
-        if not orders:
-            return
+                    Order.created_at < filters.ends_before))
+    async for orders in keyset_pages(session, query, Order.id, lambda order: order.id):
         page = await _Page.read(session, orders)
         yield [_row(order, page, places, categories, filters) for order in orders]
-        if len(orders) < PAGE_SIZE:
-            return
-        after = orders[-1].id
 
 
 class _Page:

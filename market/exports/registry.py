@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
@@ -62,6 +64,23 @@ class ExportFilters:
 
 
 RowSource = Callable[[AsyncSession, Actor, ExportFilters], RowPages]
+
+
+async def keyset_pages(session: AsyncSession, query: Select, key: ColumnElement[int],
+                       key_of: Callable[[Any], int]) -> AsyncIterator[Sequence[Any]]:
+    """The rows of `query` (which must not be ordered or limited) in pages by ascending `key`.
+
+    Each page starts after the last row's key (`key_of(row)`), so no page rereads the ones before it.
+    """
+    after = 0
+    while True:
+        rows = (await session.execute(query.where(key > after).order_by(key).limit(PAGE_SIZE))).all()
+        if not rows:
+            return
+        yield rows
+        if len(rows) < PAGE_SIZE:
+            return
+        after = key_of(rows[-1])
 
 
 @dataclass(frozen=True)

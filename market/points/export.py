@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from market.access import Actor
-from market.exports.registry import PAGE_SIZE, Column, ExportFilters, Report, RowPages
+from market.exports.registry import Column, ExportFilters, Report, RowPages, keyset_pages
 from market.models import Account, Area, LedgerEntry, PointAccount
 from market.points.queries import AUDITORS, entries_query
 from market.points.schemas import KIND_NAMES, STATUS_NAMES
@@ -26,18 +26,9 @@ async def entry_rows(session: AsyncSession, actor: Actor, filters: ExportFilters
     query = (entries_query().add_columns(operator.display_name, PointAccount.account_id.is_not(None))
              .outerjoin(operator, operator.id == LedgerEntry.actor_id)
              .where(entry_area.startswith(filters.area_path), LedgerEntry.created_at >= filters.starts_at,
-                    LedgerEntry.created_at < filters.ends_before)
-             .order_by(LedgerEntry.id).limit(PAGE_SIZE))
-    after = 0
-    while True:
-        rows = (await session.execute(query.where(LedgerEntry.id > after))).all()
-        if not rows:
-            return
+                    LedgerEntry.created_at < filters.ends_before))
+    async for rows in keyset_pages(session, query, LedgerEntry.id, lambda row: row[0].id):
         yield [_row(*row) for row in rows]
-        after = rows[-1][0].id
-        if len(rows) < PAGE_SIZE:
-            return
-
 
 def _row(entry: LedgerEntry, status: str, _resolved_at: object, holder: str, title: str | None,
          operator: str | None, is_member: bool) -> tuple:

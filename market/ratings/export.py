@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
-from market.exports.registry import PAGE_SIZE, Column, ExportFilters, Report, RowPages
+from market.exports.registry import Column, ExportFilters, Report, RowPages, keyset_pages
 from market.models import Account, Area, Objection, StarRating, StarRatingRun, Unit
 from market.ratings.schemas import RUN_STATUS_NAMES
 from market.ratings.service import READERS
@@ -26,18 +26,9 @@ async def rating_rows(session: AsyncSession, actor: Actor, filters: ExportFilter
              .outerjoin(Account, Account.id == StarRating.account_id)
              .outerjoin(Unit, Unit.id == StarRating.unit_id)
              .where(Area.path.startswith(filters.area_path), StarRatingRun.period_start >= filters.date_from,
-                    StarRatingRun.period_start <= filters.date_to)
-             .order_by(StarRating.id).limit(PAGE_SIZE))
-    after = 0
-    while True:
-        rows = (await session.execute(query.where(StarRating.id > after))).all()
-        if not rows:
-            return
+                    StarRatingRun.period_start <= filters.date_to))
+    async for rows in keyset_pages(session, query, StarRating.id, lambda row: row[0].id):
         yield [_row(*row) for row in rows]
-        after = rows[-1][0].id
-        if len(rows) < PAGE_SIZE:
-            return
-
 
 def _row(row: StarRating, run: StarRatingRun, area: str, name: str, objections: int) -> tuple:
     return (run.period, area, RUN_STATUS_NAMES[run.status], "党员" if row.account_id is not None else "单位", name,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from market.accounts.phones import mask_phone
 from market.clock import ManualClock
 from market.database import Database
-from market.exports import orders_ledger, service
+from market.exports import registry, service
 from market.exports.catalogue import REPORTS
 from market.exports.orders_ledger import ORDERS_LEDGER
 from market.exports.registry import Catalogue, Column, ExportFilters, Report
@@ -64,7 +64,7 @@ async def scenario(client: httpx.AsyncClient, world: World, database: Database, 
                    monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Scenario]:
     """Orders either side of the range's local-midnight edges, in both communities, in several states."""
     # Pages of two rows: every export below crosses page boundaries.
-    monkeypatch.setattr(orders_ledger, "PAGE_SIZE", 2)
+    monkeypatch.setattr(registry, "PAGE_SIZE", 2)
     w = world
     flows = await signed_in(client, w, database, w.resident, w.other_resident, w.dispatcher, w.other_dispatcher,
                             w.auditor, w.admin, w.member)
