@@ -292,13 +292,13 @@ def _load_statements(engine: Engine, orders: int) -> list[str]:
         f"SELECT account_id, account_id, community_id, 0, 0, 0, '-', {at('0')} FROM member_profiles",
         "INSERT INTO order_events (id, order_id, action, from_status, to_status, note, at) "
         "SELECT id, id, 'close', 'confirmed', 'closed', '', points_settled_at FROM orders WHERE status = 'closed'",
-        f"INSERT INTO ledger_entries (id, point_account_id, seq, kind, points, source_key, order_id, source_event_id, "
-        f"resolves_id, rule_version, needs_review, area_id, note, prev_hash, entry_hash, created_at) "
-        f"SELECT 2 * o.id + k.k, f.member_id, 2 * o.id + k.k, CASE WHEN k.k = 0 THEN 'award' ELSE 'post' END, "
-        f"12 + o.id % 7, CASE WHEN k.k = 0 THEN 'order:' || o.id ELSE 'resolve:' || (2 * o.id) END, o.id, "
-        f"CASE WHEN k.k = 0 THEN o.id END, CASE WHEN k.k = 1 THEN 2 * o.id END, 1, false, o.area_id, '', '-', '-', "
-        f"o.points_settled_at FROM orders o JOIN offers f ON f.order_id = o.id AND f.status = 'accepted' "
-        f"CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) AS k WHERE o.status = 'closed'",
+        "INSERT INTO ledger_entries (id, point_account_id, seq, kind, points, source_key, order_id, source_event_id, "
+        "resolves_id, rule_version, needs_review, area_id, note, prev_hash, entry_hash, created_at) "
+        "SELECT 2 * o.id + k.k, f.member_id, 2 * o.id + k.k, CASE WHEN k.k = 0 THEN 'award' ELSE 'post' END, "
+        "12 + o.id % 7, CASE WHEN k.k = 0 THEN 'order:' || o.id ELSE 'resolve:' || (2 * o.id) END, o.id, "
+        "CASE WHEN k.k = 0 THEN o.id END, CASE WHEN k.k = 1 THEN 2 * o.id END, 1, false, o.area_id, '', '-', '-', "
+        "o.points_settled_at FROM orders o JOIN offers f ON f.order_id = o.id AND f.status = 'accepted' "
+        "CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) AS k WHERE o.status = 'closed'",
     ]
 
 

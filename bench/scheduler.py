@@ -18,7 +18,7 @@ import asyncio
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -30,7 +30,7 @@ from market.database import Database  # noqa: E402
 from market.orders.expiry import expire_offers  # noqa: E402
 from tests import pgcluster  # noqa: E402
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 MEMBERS = 10_000
 
 

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request, Router
-from litestar.datastructures import State
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from market.accounts.controllers import AccountController, revoke_grant
 from market.areas.controllers import create_area, list_areas
 from market.auth.controllers import AuthController, read_me
 from market.auth.requests import ActorCache, bearer_authenticator, cookie_authenticator
+from market.catalog.controllers import CategoryController
 from market.clock import Clock, SystemClock
 from market.database import Database
 from market.dependencies import AppDatabase
@@ -48,6 +49,7 @@ from market.ratings.controllers import ObjectionController, StarRatingController
 from market.scheduler.controllers import JobController
 from market.scheduler.service import Scheduler
 from market.settings import Settings
+from market.sla.controllers import SlaController
 from market.summons.controllers import SummonsController, summon
 from market.supervision.controllers import area_supervisions
 from market.units.controllers import UnitController
@@ -60,7 +62,7 @@ ROUTES = [
     NotificationController, JobController, area_supervisions, summon, SummonsController,
     VisitPlanController, area_visit_plans, area_visit_coverage, ExportController,
     PointRulesController, PointsController, unit_points, StarRatingController, ObjectionController,
-    unit_obligations, area_obligations, KpiController,
+    unit_obligations, area_obligations, KpiController, CategoryController, SlaController,
 ]
 
 # Request bodies above this are refused before they are read (photos have their own limit).

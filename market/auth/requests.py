@@ -6,15 +6,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from litestar.connection import ASGIConnection
-
-from market.access import Actor
 from sqlalchemy import select
 
+from market.access import Actor
 from market.auth.service import load_actor
 from market.auth.tokens import AccessClaims, read_access_token, refresh_digest
-from market.models import AuthSession
 from market.clock import Clock
 from market.database import Database
+from market.models import AuthSession
 from market.settings import Settings
 
 Authenticator = Callable[[ASGIConnection], Awaitable[Actor | None]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -15,7 +14,7 @@ from market.dependencies import AppClock, AppDatabase, AppSettings, Caller, DbSe
 from market.exports import service
 from market.exports.registry import READERS
 from market.exports.schemas import ExportLogPage, ExportRequest, FormatCode, ReportRead
-from market.exports.service import LOG_READERS, ExportFile
+from market.exports.service import LOG_READERS
 
 Limit = Annotated[int, QueryParameter(ge=1, le=100)]
 Offset = Annotated[int, QueryParameter(ge=0)]
@@ -45,12 +44,5 @@ class ExportController(Controller):
         wanted = ExportRequest(report=report, file_format=format, area_id=area_id, date_from=date_from,
                                date_to=date_to, reveal=reveal, reason=reason)
         exported = await service.export(session, database, actor, wanted, settings.tz, clock.now())
-        return Stream(exported.chunks(), media_type=exported.media_type, headers=_file_headers(exported))
+        return Stream(exported.chunks(), media_type=exported.media_type, headers=exported.headers)
 
-
-def _file_headers(exported: ExportFile) -> dict[str, str]:
-    # RFC 6266/5987: browsers that know filename* get the Chinese name, older ones the ASCII one.
-    encoded = quote(exported.filename, safe="")
-    disposition = f"attachment; filename=\"{exported.ascii_filename}\"; filename*=UTF-8''{encoded}"
-    return {"Content-Disposition": disposition, "Content-Length": str(exported.size),
-            "X-Export-Rows": str(exported.row_count), "Cache-Control": "no-store"}

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import BinaryIO
+from urllib.parse import quote
 
 import anyio.to_thread
 from sqlalchemy import func, select
@@ -54,6 +55,14 @@ class ExportFile:
                 yield chunk
         finally:
             self.handle.close()
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The download's headers. RFC 6266/5987: browsers that know filename* get the Chinese name, older ones
+        the ASCII one."""
+        disposition = f"attachment; filename=\"{self.ascii_filename}\"; filename*=UTF-8''{quote(self.filename, safe='')}"
+        return {"Content-Disposition": disposition, "Content-Length": str(self.size),
+                "X-Export-Rows": str(self.row_count), "Cache-Control": "no-store"}
 
 
 def reports_for(actor: Actor) -> list[ReportRead]:

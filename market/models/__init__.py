@@ -5,8 +5,8 @@ from market.models.areas import Area
 from market.models.auth import AuthSession, LoginFailure
 from market.models.base import Base
 from market.models.catalog import Category, Skill
-from market.models.exports import ExportLog
 from market.models.dispatch import DispatchWeights, MatchAssignment, MatchRun
+from market.models.exports import ExportLog
 from market.models.jobs import JobRun, SchedulerLease
 from market.models.members import MemberProfile
 from market.models.notifications import Notification, OutboxMessage

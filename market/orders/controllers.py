@@ -25,13 +25,13 @@ from market.orders.intake import Intake
 from market.orders.queries import OrderFilter
 from market.orders.schemas import (
     ApproveBody,
+    CloseBody,
     NoteBody,
     OfferCreateBody,
     OrderCreateBody,
     OrderDetail,
     OrderPage,
     ProblemCreateBody,
-    CloseBody,
     RateBody,
     ReasonBody,
     RevealBody,

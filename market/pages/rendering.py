@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
@@ -47,6 +47,15 @@ NOTICES = {
     "order_offered": "已派单，等待对方接单。", "order_reworked": "已要求返工。", "order_closed": "已销号。",
     "order_summoned": "已吹哨，部门须在时限内报到。", "round_previewed": "预览已生成，确认无误后再派单。",
     "round_overridden": "已调整这条派单建议。", "round_committed": "已按本轮结果派单。",
+    "audit_posted": "已审核入账。", "audit_voided": "已作废，这条积分不再计入。", "audit_reversed": "已冲正。",
+    "audit_bulk_approved": "批量审核已完成。", "audit_run_created": "星级评定草稿已计算。",
+    "audit_run_recomputed": "已按现有数据重新计算。", "audit_run_published": "已公示，公示期内可以提出异议。",
+    "audit_run_finalized": "已定级，结果不再变更。", "audit_objection_upheld": "异议成立，已重算该行。",
+    "audit_objection_dismissed": "已驳回该异议。",
+    "admin_area_created": "区域已新增。", "admin_staff_created": "账号已新建。", "admin_role_granted": "已授予角色。",
+    "admin_grant_revoked": "已收回授权。", "admin_account_deactivated": "账号已停用，登录已全部失效。",
+    "admin_category_saved": "服务类别已保存。", "admin_sla_saved": "办理时限已保存，之后审核的订单按新时限。",
+    "admin_rules_saved": "新版积分规则已发布。",
 }
 
 

@@ -9,6 +9,8 @@ from litestar.static_files import create_static_files_router
 from market.access import PUBLIC
 from market.errors import MarketError
 from market.pages import auth, photos, resident
+from market.pages.admin import ADMIN_PAGES
+from market.pages.auditor import AUDITOR_PAGES
 from market.pages.dispatcher import DISPATCHER_PAGES
 from market.pages.member import HANDLERS as MEMBER_PAGES
 from market.pages.rendering import STATIC, page_error
@@ -19,6 +21,7 @@ PAGE_HANDLERS = [
     resident.cancel, photos.order_photo,
     *MEMBER_PAGES,
     *DISPATCHER_PAGES,
+    *AUDITOR_PAGES, *ADMIN_PAGES,
 ]
 
 

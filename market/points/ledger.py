@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,7 +53,7 @@ def entry_hash(prev_hash: str, point_account_id: int, seq: int, entry: NewEntry,
     """The hash that chains an entry to the one before it: any later change to either shows."""
     fields = [prev_hash, point_account_id, seq, entry.kind, entry.points, entry.source_key, entry.rule_version,
               entry.resolves_id or "", entry.reverses_id or "", entry.order_id or "", entry.offer_id or "",
-              entry.source_event_id or "", created_at.astimezone(timezone.utc).isoformat(timespec="microseconds")]
+              entry.source_event_id or "", created_at.astimezone(UTC).isoformat(timespec="microseconds")]
     return hashlib.sha256("|".join(map(str, fields)).encode()).hexdigest()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -77,7 +77,7 @@ def audit_query(actor: Actor, wanted: EntryFilter, area_path: str | None, zone: 
         LedgerEntry.created_at < local_midnight(wanted.date_to + timedelta(days=1), zone) if wanted.date_to else None,
         func.abs(LedgerEntry.points) <= wanted.max_points if wanted.max_points else None,
     ]
-    return query.where(and_(*(c for c in conditions if c is not None)))
+    return query.where(and_(true(), *(c for c in conditions if c is not None)))
 
 
 async def audit_page(session: AsyncSession, query: Select, limit: int, offset: int, sample: int | None) -> EntryPage:

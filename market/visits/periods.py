@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from market.vocab import VisitFrequency
@@ -30,4 +30,4 @@ def next_period_start(start: datetime, frequency: VisitFrequency, zone: ZoneInfo
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), zone).astimezone(timezone.utc)
+    return datetime.combine(day, time(), zone).astimezone(UTC)

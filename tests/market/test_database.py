@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, text
@@ -71,7 +71,7 @@ async def test_times_come_back_aware_in_utc(database: Database) -> None:
     async with database.transaction(write=False) as session:
         run = (await session.scalars(select(JobRun))).one()
     assert run.started_at == started
-    assert run.started_at.tzinfo == timezone.utc and run.started_at.hour == 1
+    assert run.started_at.tzinfo == UTC and run.started_at.hour == 1
 
 
 async def test_a_naive_time_is_refused_and_nothing_is_written(database: Database) -> None:

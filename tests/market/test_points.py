@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from litestar.testing import AsyncTestClient
 
+from market.clock import ManualClock
 from market.database import Database
 from market.points.rules import PointRules
-from market.clock import ManualClock
 from tests.market.flows import PNG, Flows, move_clock, signed_in
 from tests.market.points_flows import entries_of, settle, totals_of
 from tests.market.world import START, World

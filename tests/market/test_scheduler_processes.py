@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -80,7 +80,7 @@ async def test_a_standby_takes_the_lease_within_its_time_and_one_heartbeat_of_th
         await wait_until(lambda: held_by(first))
         second = subprocess.Popen(start, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
-        killed_at = datetime.now(timezone.utc)
+        killed_at = datetime.now(UTC)
         first.send_signal(signal.SIGKILL)
         first.wait()
         dead = await lease.current(database)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from litestar.testing import AsyncTestClient
@@ -36,7 +36,7 @@ async def _visit_orders(database: Database) -> list[Order]:
 
 
 def test_periods_start_at_local_midnight_of_the_week_month_and_quarter() -> None:
-    moment = datetime(2026, 11, 25, 17, 0, tzinfo=timezone.utc)  # Thursday 01:00 on the 26th in Shanghai
+    moment = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # Thursday 01:00 on the 26th in Shanghai
     local = [period_start(moment, f, SHANGHAI).astimezone(SHANGHAI) for f in VisitFrequency]
     assert [(d.month, d.day, d.hour) for d in local] == [(11, 23, 0), (11, 1, 0), (10, 1, 0)]
     following = [next_period_start(period_start(moment, f, SHANGHAI), f, SHANGHAI).astimezone(SHANGHAI)
@@ -59,7 +59,7 @@ async def test_a_plan_makes_one_open_visit_order_per_period_and_none_twice(
     run = await flows.call("POST", f"/api/areas/{world.community}/rounds", world.dispatcher, json={})
     assert [a["order_id"] for a in run["assignments"]] == [visit.id]
 
-    december = datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc)  # 1 December, local midnight
+    december = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # 1 December, local midnight
     assert await make_due_visits(database, december - timedelta(seconds=1), SHANGHAI) == {"visits": 0}
     assert await make_due_visits(database, december, SHANGHAI) == {"visits": 1}
     # Months away, one visit for the month we are in, not one for each month missed.

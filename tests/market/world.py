@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 
 from litestar.testing import AsyncTestClient
@@ -22,7 +22,7 @@ from market.models import (
 from market.vocab import AreaLevel, RegistrationStatus, Role
 
 PASSWORD = "test-password-1"
-START = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @cache
