@@ -8,8 +8,12 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from market.clock import ManualClock
+from market.database import Database
+from market.demo.seed import DEMO_PASSWORD, seed_demo
+from market.points.settlement import settle_points
 from market.settings import Settings
 from tests.market.world import PASSWORD, World
+from tests.market.points_flows import ZONE
 from tests.pages.live import PHONE, chromium_path, live_server, screenshot
 
 
@@ -29,13 +33,18 @@ async def site(settings: Settings, clock: ManualClock, world: World) -> AsyncIte
 
 
 async def _person(browser: Browser, site: str, world: World, account_id: int) -> Page:
-    """A phone-sized browser of one person, signed in through the login page."""
+    """A phone-sized browser of one person of the test world, signed in through the login page."""
+    return await _login(browser, site, world.login_of(account_id), PASSWORD)
+
+
+async def _login(browser: Browser, site: str, login: str, password: str) -> Page:
     context = await browser.new_context(viewport=PHONE, base_url=site, locale="zh-CN")
     page = await context.new_page()
     await page.goto("/login")
-    await page.get_by_label("手机号或用户名").fill(world.login_of(account_id))
-    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_label("手机号或用户名").fill(login)
+    await page.get_by_label("密码").fill(password)
     await page.get_by_role("button", name="登录").click()
+    await expect(page.get_by_role("button", name="退出")).to_be_visible()
     return page
 
 
@@ -147,7 +156,6 @@ async def test_a_wish_goes_from_the_resident_through_every_role_to_its_rating_an
     await dispatcher.get_by_role("button", name="销号").click()
     await expect(dispatcher.get_by_role("status")).to_contain_text("已销号")
 
-    from market.database import Database
     from tests.market.points_flows import settle
 
     database = Database(settings.database_url)
@@ -157,3 +165,61 @@ async def test_a_wish_goes_from_the_resident_through_every_role_to_its_rating_an
         await database.dispose()
     await member.goto("/me/points")
     await expect(member.get_by_text("待审核").first).to_be_visible()
+
+    auditor = await _staff(browser, site, world, world.auditor)
+    await auditor.goto("/audit/points")
+    row = auditor.get_by_role("row").filter(has_text="帮忙买一袋大米")
+    await expect(row).to_contain_text("待审核")
+    await screenshot(auditor, "auditor-points")
+    await row.get_by_label("审核意见").fill("已核实")
+    await row.get_by_role("button", name="入账").click()
+    await expect(auditor.get_by_role("status")).to_be_visible()
+    await member.goto("/me/points")
+    await expect(member.locator(".big").first).not_to_have_text("0")
+    await screenshot(member, "member-points")
+
+
+MAIN_PAGES = [
+    ("resident", "/orders/new", "我要点单"), ("resident", "/orders", "我的订单"),
+    ("member", "/offers", "派给我的"), ("member", "/board", "抢单大厅"), ("member", "/work", "我在办的"),
+    ("member", "/me/points", "我的积分"), ("member", "/me/profile", "我的资料"),
+    ("dispatcher", "/staff/review", "待审核"), ("dispatcher", "/staff/dispatch", "派单"),
+    ("dispatcher", "/staff/orders", "订单"), ("dispatcher", "/staff/supervision", "督办"),
+    ("dispatcher", "/staff/summons", "吹哨"), ("dispatcher", "/staff/visits", "走访"),
+    ("auditor", "/audit/points", "积分审核"), ("auditor", "/audit/ratings", "星级评定"),
+    ("auditor", "/audit/kpis", "考核指标"), ("auditor", "/audit/exports", "台账导出"),
+    ("admin", "/admin", "系统管理"),
+]
+# Every visible form control has a label a screen reader reads out; the page fits a 375 px phone.
+PAGE_CHECKS = """() => {
+  const unlabelled = [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.closest('label'))
+    .map(el => el.name || el.id);
+  return {unlabelled, width: document.documentElement.scrollWidth,
+          font: parseFloat(getComputedStyle(document.body).fontSize)};
+}"""
+
+
+async def test_every_main_page_reads_on_a_phone_with_every_field_labelled(
+        browser: Browser, settings: Settings, clock: ManualClock, database: Database) -> None:
+    """On the demo district, so that the screenshots show what people would see."""
+    async with database.transaction() as session:
+        logins = {login.role: login.login for login in await seed_demo(session, clock.now())}
+    await settle_points(database, clock.now(), ZONE)
+    people = {"resident": logins["居民"], "member": logins["在职党员"], "dispatcher": logins["社区工作者"],
+              "auditor": logins["组织部门"], "admin": logins["系统管理员"]}
+    async with live_server(settings, clock) as site:
+        pages = {role: await _login(browser, site, login, DEMO_PASSWORD) for role, login in people.items()}
+        await _walk(pages)
+
+
+async def _walk(pages: dict[str, Page]) -> None:
+    for role, path, heading in MAIN_PAGES:
+        page = pages[role]
+        response = await page.goto(path)
+        assert response is not None and response.status == 200, path
+        await expect(page.get_by_role("heading", level=1).first).to_contain_text(heading)
+        checks = await page.evaluate(PAGE_CHECKS)
+        assert checks["unlabelled"] == [], (path, checks["unlabelled"])
+        assert checks["font"] >= 16 and checks["width"] <= PHONE["width"], (path, checks)
+        await screenshot(page, f"{role}{path.replace('/', '-')}")
