@@ -10,7 +10,7 @@ from sqlalchemy import select
 from market.database import Database
 from market.models import AuthSession, Order
 from tests.market.flows import signed_in
-from tests.market.world import World
+from tests.market.world import PASSWORD, World
 from tests.pages.browsing import alerts, csrf_of, sign_in, submit
 
 WISH_FORM = {"kind": "wish", "category": "goods_wish", "title": "想要一个新书包", "description": "孩子的书包破了",
@@ -147,3 +147,16 @@ async def test_the_evidence_photo_shows_on_the_residents_page_and_to_nobody_else
     await submit(client, "/orders", "/logout", {})
     await sign_in(client, world, world.other_resident)
     assert (await client.get(src)).status_code == 404
+
+
+async def test_over_https_the_session_cookie_is_secure(client: AsyncTestClient, world: World) -> None:
+    import httpx
+
+    transport = httpx.ASGITransport(app=client.app, client=("203.0.113.9", 50000))  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url="https://market.test") as browser:
+        page = await browser.get("/login")
+        response = await browser.post("/login", data={"login": world.login_of(world.resident), "password": PASSWORD,
+                                                      "_csrf_token": csrf_of(page.text)})
+    session_cookie = response.headers["set-cookie"]
+    assert "market_session=" in session_cookie and "Secure" in session_cookie and "HttpOnly" in session_cookie
+    assert "SameSite=lax" in session_cookie or "samesite=lax" in session_cookie.lower()
