@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import httpx
 from litestar.testing import AsyncTestClient
 
 from tests.market.world import PASSWORD, World
@@ -30,10 +33,24 @@ async def sign_in(client: AsyncTestClient, world: World, account_id: int) -> Non
     assert response.status_code in (301, 302, 303), response.text
 
 
-async def submit(client: AsyncTestClient, form_page: str, action: str, data: dict[str, str],
-                 files: dict | None = None) -> object:
-    """Open the page that holds the form, then send the form as the browser would (without following redirects)."""
+async def submit(client: httpx.AsyncClient, form_page: str, action: str, data: dict[str, str] | None = None,
+                 files: dict | None = None, **fields: str) -> httpx.Response:
+    """Open the page that holds the form, then send the form (`data` and `fields`) as the browser would."""
     page = await client.get(form_page)
     assert page.status_code == 200, page.text
-    return await client.post(action, data={**data, "_csrf_token": csrf_of(page.text)}, files=files,
+    return await client.post(action, data={**(data or {}), **fields, "_csrf_token": csrf_of(page.text)}, files=files,
                              follow_redirects=False)
+
+
+@asynccontextmanager
+async def browser(client: httpx.AsyncClient, login: str | None,
+                  password: str = PASSWORD) -> AsyncIterator[httpx.AsyncClient]:
+    """Another browser (its own cookies) on the same app, signed in on the login page unless `login` is None."""
+    transport = httpx.ASGITransport(app=client.app, client=("203.0.113.7", 50001))  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url="http://market.test") as http:
+        if login is not None:
+            page = await http.get("/login")
+            signed = await http.post("/login", data={"login": login, "password": password,
+                                                     "_csrf_token": csrf_of(page.text)})
+            assert signed.status_code in (302, 303), signed.text
+        yield http

@@ -12,8 +12,8 @@ from market.database import Database
 from market.demo.seed import DEMO_PASSWORD, seed_demo
 from market.points.settlement import settle_points
 from market.settings import Settings
-from tests.market.world import PASSWORD, World
 from tests.market.points_flows import ZONE
+from tests.market.world import PASSWORD, World
 from tests.pages.live import PHONE, chromium_path, live_server, screenshot
 
 

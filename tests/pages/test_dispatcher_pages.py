@@ -7,8 +7,6 @@ holds the form, send the form URL-encoded, and follow what comes back.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,37 +19,11 @@ from market.models import Account, MatchAssignment, Order, RevealLog, Supervisio
 from market.visits.jobs import make_due_visits
 from market.vocab import AreaLevel
 from tests.market.flows import Flows, signed_in
-from tests.market.world import PASSWORD, START, WISH, World
+from tests.market.world import START, WISH, World
+from tests.pages.browsing import browser, csrf_of, submit
 
 PAGES = ["/staff/review", "/staff/dispatch", "/staff/orders", "/staff/supervision", "/staff/summons",
          "/staff/visits"]
-TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
-
-
-@asynccontextmanager
-async def browser(client: httpx.AsyncClient, login: str | None) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser of its own (its own cookies) on the app, signed in on the login page unless `login` is None."""
-    transport = httpx.ASGITransport(app=client.app, client=("203.0.113.7", 50001))  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://market.test") as http:
-        if login is not None:
-            page = await http.get("/login")
-            signed = await http.post("/login", data={"login": login, "password": PASSWORD,
-                                                     "_csrf_token": _token(page.text)})
-            assert signed.status_code in (302, 303), signed.text
-        yield http
-
-
-def _token(html: str) -> str:
-    found = TOKEN.search(html)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-async def submit(http: httpx.AsyncClient, page: str, action: str, form: dict[str, str]) -> httpx.Response:
-    """Open the page, then send one of its forms with the token the page carries."""
-    opened = await http.get(page)
-    assert opened.status_code == 200, opened.text
-    return await http.post(action, data={**form, "_csrf_token": _token(opened.text)})
 
 
 async def _flows(client: httpx.AsyncClient, world: World, database: Database) -> Flows:
@@ -228,9 +200,9 @@ async def test_an_order_outside_my_areas_answers_404(client: httpx.AsyncClient, 
         queue = await http.get("/staff/review")
         assert f"/staff/review/{theirs}/approve" not in queue.text
         approve = await http.post(f"/staff/review/{theirs}/approve",
-                                  data={"triage": "general", "_csrf_token": _token(queue.text)})
+                                  data={"triage": "general", "_csrf_token": csrf_of(queue.text)})
         reveal = await http.post(f"/staff/orders/{theirs}/reveal", data={
-            "reveal_field": "phone", "reveal_reason": "看看", "_csrf_token": _token(queue.text)})
+            "reveal_field": "phone", "reveal_reason": "看看", "_csrf_token": csrf_of(queue.text)})
     assert approve.status_code == 404 and reveal.status_code == 404
     assert (await _order(database, theirs)).status == "submitted"
 

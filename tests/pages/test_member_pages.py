@@ -13,9 +13,9 @@ from market.database import Database
 from market.models import MemberProfile, Offer
 from market.pages.member.offers import why_me
 from tests.market.flows import PNG, Flows, signed_in
-from tests.market.page_browser import another_browser, sign_in, submit, token
 from tests.market.points_flows import settle
 from tests.market.world import START, World
+from tests.pages.browsing import browser, csrf_of, sign_in, submit
 
 MEMBER_PAGES = ["/offers", "/board", "/work", "/me/points", "/me/profile"]
 
@@ -31,7 +31,7 @@ async def _order(flows: Flows, order_id: int) -> dict:
 
 @pytest.mark.parametrize("path", MEMBER_PAGES)
 async def test_each_member_page_opens_for_a_member(client: httpx.AsyncClient, world: World, path: str) -> None:
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get(path)
     assert page.status_code == 200 and f'href="{path}" aria-current="page"' in page.text
 
@@ -43,7 +43,7 @@ async def test_a_signed_out_visitor_is_sent_to_the_login_page(client: httpx.Asyn
 
 
 async def test_a_resident_may_not_open_the_member_pages(client: httpx.AsyncClient, world: World) -> None:
-    await sign_in(client, world.login_of(world.resident))
+    await sign_in(client, world, world.resident)
     response = await client.get("/offers")
     assert response.status_code == 403 and "没有权限" in response.text
 
@@ -52,7 +52,7 @@ async def test_an_offer_shows_the_order_masked_and_accepting_it_reveals_the_cont
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     offers = await client.get("/offers")
     assert "厨房灯不亮了" in offers.text and "138****0001" in offers.text and "和平路12号3幢****" in offers.text
     assert "13800000001" not in offers.text and "社区工作者直接指派给您" in offers.text
@@ -69,7 +69,7 @@ async def test_declining_with_a_reason_reopens_the_order_and_records_the_reason(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     response = await submit(client, "/offers", f"/offers/{made.offer_id}/decline", reason="time_conflict",
                             note="周末加班")
     assert response.status_code in (302, 303) and response.headers["location"] == "/offers?ok=declined"
@@ -84,7 +84,7 @@ async def test_declining_without_a_reason_comes_back_with_the_note_kept_and_the_
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     response = await submit(client, "/offers", f"/offers/{made.offer_id}/decline", note="周末加班")
     assert response.status_code == 400
     assert "请选择婉拒的原因" in response.text and ">周末加班</textarea>" in response.text
@@ -96,10 +96,10 @@ async def test_an_offer_answered_already_shows_its_state_in_chinese(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get("/offers")
     await flows.call("POST", f"/api/offers/{made.offer_id}/decline", world.member, json={"reason": "busy"})
-    response = await client.post(f"/offers/{made.offer_id}/accept", data={"_csrf_token": token(page)})
+    response = await client.post(f"/offers/{made.offer_id}/accept", data={"_csrf_token": csrf_of(page.text)})
     assert response.status_code == 409 and "订单当前为「待派单」，不能执行该操作" in response.text
     assert (await _order(flows, made.order_id))["status"] == "open"
 
@@ -108,11 +108,11 @@ async def test_another_members_offer_cannot_be_accepted_or_declined(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("offered")  # offered to world.member
-    await sign_in(client, world.login_of(world.second_member))
+    await sign_in(client, world, world.second_member)
     assert "厨房灯不亮了" not in (await client.get("/offers")).text
     page = await client.get("/offers")
     for action, fields in (("accept", {}), ("decline", {"reason": "busy"})):
-        response = await client.post(f"/offers/{made.offer_id}/{action}", data={"_csrf_token": token(page), **fields})
+        response = await client.post(f"/offers/{made.offer_id}/{action}", data={"_csrf_token": csrf_of(page.text), **fields})
         assert response.status_code == 404 and "派单不存在" in response.text
     assert (await _order(flows, made.order_id))["status"] == "offered"
 
@@ -121,7 +121,7 @@ async def test_claiming_from_the_board_makes_the_order_mine(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("open", claimable=True)
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     assert "厨房灯不亮了" in (await client.get("/board")).text
     response = await submit(client, "/board", f"/board/{made.order_id}/claim")
     assert response.status_code in (302, 303) and response.headers["location"] == "/work?ok=claimed"
@@ -135,10 +135,10 @@ async def test_an_order_claimed_by_someone_else_meanwhile_answers_with_its_state
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("open", claimable=True)
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get("/board")
     await flows.call("POST", f"/api/orders/{made.order_id}/claim", world.second_member)
-    response = await client.post(f"/board/{made.order_id}/claim", data={"_csrf_token": token(page)})
+    response = await client.post(f"/board/{made.order_id}/claim", data={"_csrf_token": csrf_of(page.text)})
     assert response.status_code == 409 and "订单当前为「已接单」" in response.text
     assert [a["member"]["id"] for a in (await _order(flows, made.order_id))["assignees"]] == [world.second_member]
 
@@ -147,7 +147,7 @@ async def test_starting_and_noting_progress_move_the_order_and_show_in_its_histo
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("accepted")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     started = await submit(client, "/work", f"/work/{made.order_id}/start")
     assert started.status_code in (302, 303) and started.headers["location"] == f"/work/{made.order_id}?ok=started"
     assert (await _order(flows, made.order_id))["status"] == "in_progress"
@@ -163,7 +163,7 @@ async def test_a_progress_note_left_empty_comes_back_marked(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("in_progress")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     response = await submit(client, f"/work/{made.order_id}", f"/work/{made.order_id}/progress", note="  ")
     assert response.status_code == 400 and "请填写进展情况" in response.text
     assert 'id="progress-note-error"' in response.text
@@ -174,7 +174,7 @@ async def _complete(browser: httpx.AsyncClient, order_id: int, note: str, photo:
                     ) -> httpx.Response:
     page = await browser.get(f"/work/{order_id}")
     assert 'enctype="multipart/form-data"' in page.text and 'accept="image/*" capture="environment"' in page.text
-    return await browser.post(f"/work/{order_id}/complete", data={"_csrf_token": token(page), "note": note},
+    return await browser.post(f"/work/{order_id}/complete", data={"_csrf_token": csrf_of(page.text), "note": note},
                               files={"photos": photo})
 
 
@@ -182,7 +182,7 @@ async def test_completing_with_a_note_and_a_photo_completes_the_order_with_its_e
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("in_progress")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     response = await _complete(client, made.order_id, "已更换开关，灯已修好", ("done.png", PNG, "image/png"))
     assert response.status_code in (302, 303) and response.headers["location"] == "/work?ok=completed"
     order = await _order(flows, made.order_id)
@@ -195,7 +195,7 @@ async def test_completing_without_a_note_comes_back_with_the_chinese_error_besid
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("in_progress")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     response = await _complete(client, made.order_id, "", ("done.png", PNG, "image/png"))
     assert response.status_code == 400 and "请填写办结说明" in response.text
     assert 'id="complete-note-error"' in response.text and "照片需要重新选择" in response.text
@@ -207,7 +207,7 @@ async def test_a_photo_that_is_not_an_image_is_refused_and_the_note_kept(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     made = await flows.order_in("in_progress")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     response = await _complete(client, made.order_id, "已修好", ("notes.txt", b"not a photo", "text/plain"))
     assert response.status_code == 400 and "照片须为 JPEG、PNG 或 WebP 格式" in response.text
     assert ">已修好</textarea>" in response.text and 'id="complete-photos-error"' in response.text
@@ -218,15 +218,15 @@ async def test_another_members_order_cannot_be_started_noted_or_completed(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     accepted, serving = await flows.order_in("accepted"), await flows.order_in("in_progress")  # world.member's
-    async with another_browser(client) as browser:
-        await sign_in(browser, world.login_of(world.second_member))
-        page = await browser.get("/work")
+    async with browser(client, None) as second:
+        await sign_in(second, world, world.second_member)
+        page = await second.get("/work")
         assert "厨房灯不亮了" not in page.text
-        assert (await browser.get(f"/work/{serving.order_id}")).status_code == 404
-        csrf = {"_csrf_token": token(page)}
-        started = await browser.post(f"/work/{accepted.order_id}/start", data=csrf)
-        noted = await browser.post(f"/work/{serving.order_id}/progress", data={**csrf, "note": "冒充"})
-        completed = await browser.post(f"/work/{serving.order_id}/complete", data={**csrf, "note": "冒充"},
+        assert (await second.get(f"/work/{serving.order_id}")).status_code == 404
+        csrf = {"_csrf_token": csrf_of(page.text)}
+        started = await second.post(f"/work/{accepted.order_id}/start", data=csrf)
+        noted = await second.post(f"/work/{serving.order_id}/progress", data={**csrf, "note": "冒充"})
+        completed = await second.post(f"/work/{serving.order_id}/complete", data={**csrf, "note": "冒充"},
                                        files={"photos": ("a.png", PNG, "image/png")})
     assert [r.status_code for r in (started, noted, completed)] == [404, 404, 404]
     assert "订单不存在" in completed.text
@@ -239,7 +239,7 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
     offered, serving = await flows.order_in("offered"), await flows.order_in("in_progress")
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     accepted = await client.post(f"/offers/{offered.offer_id}/accept", data={})
     completed = await client.post(f"/work/{serving.order_id}/complete", data={"note": "已修好"},
                                   files={"photos": ("a.png", PNG, "image/png")})
@@ -256,7 +256,7 @@ async def test_an_offer_from_a_dispatch_round_says_why_it_came_to_me(
                                  json={"dry_run": False})
     [assignment] = committed["assignments"]
     assert assignment["order_id"] == made.order_id
-    await sign_in(client, world.login_of(assignment["member"]["id"]))
+    await sign_in(client, world, assignment["member"]["id"])
     page = await client.get("/offers")
     assert "为什么派给我" in page.text and "离您约 0 米" in page.text and "是您报到社区的订单" in page.text
     assert "您的技能、服务类别和空闲时间都符合" in page.text
@@ -276,7 +276,7 @@ async def test_my_points_page_shows_pending_points_history_and_yearly_target(
     flows = await _flows(client, world, database)
     await flows.order_in("closed")
     await settle(database, START + timedelta(hours=2))
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get("/me/points")
     pending = re.search(r'<span class="big">(\d+)</span><span class="meta">待审核积分', page.text)
     assert pending and int(pending.group(1)) > 0
@@ -295,7 +295,7 @@ async def test_my_points_page_shows_posted_points_and_my_stars_once_published(
                                                                              "period": "2026Q4"})
     await flows.call("POST", f"/api/star-ratings/{run['run']['id']}/publish", world.auditor)
     [mine] = await flows.call("GET", "/api/star-ratings/mine", world.member)
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get("/me/points")
     balance = re.search(r'<span class="big">(\d+)</span><span class="meta">已入账积分', page.text)
     assert balance and int(balance.group(1)) == mine["row"]["points"] > 0
@@ -306,10 +306,10 @@ async def test_my_points_page_shows_posted_points_and_my_stars_once_published(
 
 async def test_saving_the_profile_changes_skills_categories_time_and_capacity_and_keeps_the_rest(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get("/me/profile")
     assert "维修服务" in page.text and "水暖维修" in page.text  # categories and skills by their Chinese names
-    form = {"_csrf_token": token(page), "categories": ["repair", "elderly_disabled"], "skills": "plumbing",
+    form = {"_csrf_token": csrf_of(page.text), "categories": ["repair", "elderly_disabled"], "skills": "plumbing",
             "day_0": "5", "start_0": "09:00", "end_0": "12:00", "day_1": "6", "start_1": "", "end_1": "",
             "day_2": "", "start_2": "", "end_2": "", "capacity": "3", "radius_m": "5000"}
     response = await client.post("/me/profile", data=form)
@@ -326,9 +326,9 @@ async def test_saving_the_profile_changes_skills_categories_time_and_capacity_an
 
 async def test_a_profile_without_a_category_comes_back_with_the_entries_kept(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
-    await sign_in(client, world.login_of(world.member))
+    await sign_in(client, world, world.member)
     page = await client.get("/me/profile")
-    response = await client.post("/me/profile", data={"_csrf_token": token(page), "skills": "plumbing",
+    response = await client.post("/me/profile", data={"_csrf_token": csrf_of(page.text), "skills": "plumbing",
                                                       "capacity": "7", "day_0": "2", "start_0": "18:00",
                                                       "end_0": "20:00", "radius_m": "1000"})
     assert response.status_code == 400 and "请至少选择一个服务类别" in response.text

@@ -6,8 +6,6 @@ Used as a browser without JavaScript would: sign in on the login page, send each
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -19,32 +17,12 @@ from market.models import Account, Area, Category, Order, RoleGrant, SlaPolicy
 from market.points.rules import PointRules
 from tests.conftest import SECRET
 from tests.market.flows import signed_in
-from tests.market.world import PASSWORD, World, bearer
-from tests.pages.browsing import alerts, csrf_of
+from tests.market.world import World, bearer
+from tests.pages.browsing import alerts, browser
+from tests.pages.browsing import submit as send
 
 PAGES = [("/admin", "系统管理"), ("/admin/areas", "区域"), ("/admin/accounts", "账号与授权"),
          ("/admin/categories", "服务类别"), ("/admin/sla", "办理时限"), ("/admin/rules", "积分规则")]
-
-
-@asynccontextmanager
-async def browser(client: httpx.AsyncClient, login: str | None,
-                  password: str = PASSWORD) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser of its own (its own cookies) on the app, signed in on the login page unless `login` is None."""
-    transport = httpx.ASGITransport(app=client.app, client=("203.0.113.10", 50003))  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://market.test") as http:
-        if login is not None:
-            page = await http.get("/login")
-            signed = await http.post("/login", data={"login": login, "password": password,
-                                                     "_csrf_token": csrf_of(page.text)})
-            assert signed.status_code in (302, 303), signed.text
-        yield http
-
-
-async def send(http: httpx.AsyncClient, page: str, action: str, form: dict[str, str]) -> httpx.Response:
-    """Open the page, then send one of its forms with the token the page carries."""
-    opened = await http.get(page)
-    assert opened.status_code == 200, opened.text
-    return await http.post(action, data={**form, "_csrf_token": csrf_of(opened.text)})
 
 
 def _rules_form(page: str) -> dict[str, str]:

@@ -10,8 +10,6 @@ import csv
 import html
 import io
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -25,32 +23,13 @@ from market.exports.catalogue import REPORTS
 from market.models import ExportLog, LedgerEntry, Objection, StarRatingRun
 from tests.market.flows import Flows, move_clock, signed_in
 from tests.market.points_flows import entries_of, settle, totals_of
-from tests.market.world import PASSWORD, START, World
-from tests.pages.browsing import alerts, csrf_of
+from tests.market.world import START, World
+from tests.pages.browsing import alerts, browser, csrf_of
+from tests.pages.browsing import submit as send
 
 LATER = START + timedelta(hours=1)
 PAGES = [("/audit/points", "积分审核"), ("/audit/ratings", "星级评定"), ("/audit/kpis", "考核指标"),
          ("/audit/exports", "台账导出")]
-
-
-@asynccontextmanager
-async def browser(client: httpx.AsyncClient, world: World, account_id: int | None) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser of its own (its own cookies) on the app, signed in on the login page unless `account_id` is None."""
-    transport = httpx.ASGITransport(app=client.app, client=("203.0.113.9", 50002))  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://market.test") as http:
-        if account_id is not None:
-            page = await http.get("/login")
-            signed = await http.post("/login", data={"login": world.login_of(account_id), "password": PASSWORD,
-                                                     "_csrf_token": csrf_of(page.text)})
-            assert signed.status_code in (302, 303), signed.text
-        yield http
-
-
-async def send(http: httpx.AsyncClient, page: str, action: str, form: dict[str, str]) -> httpx.Response:
-    """Open the page, then send one of its forms with the token the page carries."""
-    opened = await http.get(page)
-    assert opened.status_code == 200, opened.text
-    return await http.post(action, data={**form, "_csrf_token": csrf_of(opened.text)})
 
 
 async def _flows(client: httpx.AsyncClient, world: World, database: Database) -> Flows:
@@ -70,7 +49,7 @@ async def _awards(client: httpx.AsyncClient, world: World, database: Database, c
 @pytest.mark.parametrize(("path", "heading"), PAGES)
 async def test_each_page_renders_in_chinese_for_an_auditor_with_the_menu(
         client: httpx.AsyncClient, world: World, path: str, heading: str) -> None:
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         page = await http.get(path)
     assert page.status_code == 200 and f"<h1>{heading}" in page.text
     assert 'lang="zh-CN"' in page.text and f'href="{path}" aria-current="page"' in page.text
@@ -78,8 +57,8 @@ async def test_each_page_renders_in_chinese_for_an_auditor_with_the_menu(
 
 async def test_other_roles_are_refused_and_strangers_are_sent_to_sign_in(client: httpx.AsyncClient,
                                                                          world: World) -> None:
-    async with browser(client, world, world.resident) as resident, browser(client, world, world.member) as member, \
-            browser(client, world, world.dispatcher) as dispatcher, browser(client, world, None) as stranger:
+    async with browser(client, world.login_of(world.resident)) as resident, browser(client, world.login_of(world.member)) as member, \
+            browser(client, world.login_of(world.dispatcher)) as dispatcher, browser(client, None) as stranger:
         for path, _ in PAGES:
             for http in (resident, member, dispatcher):
                 refused = await http.get(path)
@@ -94,7 +73,7 @@ async def test_posting_an_award_from_the_queue_puts_it_in_the_members_balance(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     await _awards(client, world, database)
     [award] = await entries_of(database, member_id=world.member)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         queue = await http.get("/audit/points")
         assert f'id="entry-{award.id}"' in queue.text and "待审核" in queue.text
         done = await send(http, "/audit/points", f"/audit/points/{award.id}/post?status=pending", {"note": "已核实"})
@@ -109,7 +88,7 @@ async def test_voiding_needs_a_note_which_then_takes_the_award_out(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     await _awards(client, world, database)
     [award] = await entries_of(database, member_id=world.member)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         refused = await send(http, "/audit/points", f"/audit/points/{award.id}/void", {"note": ""})
         assert refused.status_code == 400 and "作废须填写原因（审核意见）" in alerts(refused.text)
         assert f'aria-describedby="note-{award.id}-error"' in refused.text
@@ -124,7 +103,7 @@ async def test_reversing_a_posted_award_needs_a_reason_and_writes_a_reversal(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     await _awards(client, world, database)
     [award] = await entries_of(database, member_id=world.member)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         await send(http, "/audit/points", f"/audit/points/{award.id}/post", {})
         refused = await send(http, "/audit/points?status=posted", f"/audit/points/{award.id}/reverse?status=posted",
                              {"reason": ""})
@@ -149,7 +128,7 @@ async def test_bulk_approval_posts_what_the_filter_finds_and_says_how_many_are_l
     entries = await entries_of(database, member_id=world.member)
     flagged = [e for e in entries if e.needs_review]
     assert 1 <= len(flagged) < len(entries)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         done = await send(http, "/audit/points", "/audit/points/approve", {"area_id": str(world.street),
                                                                             "kind": "award"})
         assert done.status_code in (302, 303)
@@ -166,7 +145,7 @@ async def test_bulk_approval_posts_what_the_filter_finds_and_says_how_many_are_l
 async def test_bulk_approval_without_an_area_comes_back_with_the_entry_kept(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     await _awards(client, world, database)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         again = await send(http, "/audit/points", "/audit/points/approve", {"note": "月底批量", "kind": "award"})
     assert again.status_code == 400 and "请选择区域" in alerts(again.text)
     assert 'value="月底批量"' in again.text and 'aria-describedby="bulk-area-error"' in again.text
@@ -176,7 +155,7 @@ async def test_bulk_approval_without_an_area_comes_back_with_the_entry_kept(
 async def test_a_spot_check_shows_a_random_sample_of_the_size_asked(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     await _awards(client, world, database, count=3)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         sample = await http.get("/audit/points?status=pending&sample=2")
     assert sample.status_code == 200 and "随机抽查 2 条" in sample.text
     assert len(re.findall(r'<tr id="entry-\d+"', sample.text)) == 2
@@ -184,7 +163,7 @@ async def test_a_spot_check_shows_a_random_sample_of_the_size_asked(
 
 async def test_bad_filters_come_back_marked_in_chinese_with_the_entry_kept(
         client: httpx.AsyncClient, world: World) -> None:
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         page = await http.get("/audit/points?date_from=2026-13-01&area_id=999999")
     assert page.status_code == 400
     assert "开始日期格式应为 2026-11-01（年-月-日）" in alerts(page.text) and "请选择您负责的区域" in alerts(page.text)
@@ -203,7 +182,7 @@ async def test_a_run_goes_from_draft_through_notice_and_an_upheld_objection_to_f
         client: httpx.AsyncClient, world: World, database: Database, clock: ManualClock) -> None:
     flows = await _awards(client, world, database)
     await flows.call("POST", "/api/points/approve", world.auditor, json={"area_id": world.street})
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         made = await send(http, "/audit/ratings", "/audit/ratings", {"area_id": str(world.street), "period": "2026q4"})
         assert made.status_code in (302, 303)
         page_url = made.headers["location"].split("?")[0]
@@ -237,7 +216,7 @@ async def test_a_run_goes_from_draft_through_notice_and_an_upheld_objection_to_f
 
 async def test_a_run_with_a_bad_period_or_twice_for_one_period_comes_back_in_chinese(
         client: httpx.AsyncClient, world: World) -> None:
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         bad = await send(http, "/audit/ratings", "/audit/ratings", {"area_id": str(world.street), "period": "2026Q5"})
         assert bad.status_code == 400 and "评定周期须为年份（如 2026）或季度（如 2026Q4）" in alerts(bad.text)
         assert 'value="2026Q5"' in bad.text and 'aria-describedby="period-error"' in bad.text
@@ -267,7 +246,7 @@ async def test_the_kpi_page_shows_the_kpi_services_figures_with_svg_charts_and_t
     query = f"area_id={world.street}&date_from=2026-11-01&date_to=2026-11-30"
     expected = await flows.call("GET", f"/api/kpis/areas/{world.street}?date_from=2026-11-01&date_to=2026-11-30",
                                 world.auditor)
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         page = await http.get(f"/audit/kpis?{query}&metric=completion_rate&step=week")
     assert page.status_code == 200 and f"期间下单 <strong>{expected['orders']}</strong> 单" in page.text
     for kpi in expected["kpis"]:
@@ -288,7 +267,7 @@ async def test_the_kpi_page_shows_the_kpi_services_figures_with_svg_charts_and_t
 
 async def test_drilling_down_opens_a_child_area_an_area_above_the_grant_answers_404_and_bad_ranges_come_back(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         child = await http.get(f"/audit/kpis?area_id={world.community}&date_from=2026-11-01&date_to=2026-11-30")
         above = await http.get(f"/audit/kpis?area_id={world.city}")
         backwards = await http.get(f"/audit/kpis?area_id={world.street}&date_from=2026-11-30&date_to=2026-11-01")
@@ -309,7 +288,7 @@ async def test_an_export_downloads_with_chinese_headers_and_masked_phones_and_is
     await (await _flows(client, world, database)).order_in("open")
     report = REPORTS.get("orders")
     assert report is not None
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         page = await http.get("/audit/exports")
         assert "订单台账" in page.text and 'name="reveal"' not in page.text
         got = await http.post("/audit/exports", data={
@@ -329,7 +308,7 @@ async def test_an_export_downloads_with_chinese_headers_and_masked_phones_and_is
 
 async def test_an_export_with_a_missing_date_comes_back_with_the_form_kept(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
-    async with browser(client, world, world.auditor) as http:
+    async with browser(client, world.login_of(world.auditor)) as http:
         again = await send(http, "/audit/exports", "/audit/exports", {
             "report": "points", "area_id": str(world.street), "date_from": "2026-11-01", "format": "csv"})
         outside = await send(http, "/audit/exports", "/audit/exports", {
@@ -345,7 +324,7 @@ async def test_an_admin_may_audit_too_and_the_ledger_shows_who_posted(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     await _awards(client, world, database)
     [award] = await entries_of(database, member_id=world.member)
-    async with browser(client, world, world.admin) as http:
+    async with browser(client, world.login_of(world.admin)) as http:
         done = await send(http, "/audit/points", f"/audit/points/{award.id}/post", {})
     assert done.status_code in (302, 303)
     async with database.transaction(write=False) as session:
