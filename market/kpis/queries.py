@@ -18,13 +18,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import FromClause
 
 from market.kpis.definitions import Counts
-from market.models import Area, MemberProfile, Offer, Order, Rating, Summons, Supervision, Visit
+from market.models import (
+    Area,
+    MemberProfile,
+    Offer,
+    Order,
+    Rating,
+    Summons,
+    Supervision,
+    Visit,
+)
 from market.sqltime import seconds_between
 from market.visits.service import VISITED
 from market.vocab import AreaLevel, OfferStatus
@@ -125,10 +145,14 @@ def _server_scope(holds: Any, summons: ColumnElement[bool]) -> Scope:
 async def count(session: AsyncSession, scope: Scope, start: datetime, end: datetime) -> dict[Bucket, Counts]:
     """The counted figures of each bucket that has any (a bucket with nothing at all is left out)."""
     found: dict[Bucket, Counts] = {}
-    if session.bind.dialect.name == "postgresql":
-        # A month's offers are tens of thousands of rows the planner expects a few thousand of: room to hash and
-        # sort them in memory, for this transaction only (the default 4 MB spills them to disk).
-        await session.execute(text("SET LOCAL work_mem = '32MB'"))
+    postgresql = session.bind.dialect.name == "postgresql"
+    if postgresql:
+        # Offers and orders of a range are correlated in time, which the planner cannot know: it expects a few
+        # thousand rows where tens of thousands come, and sorts them to group them (on disk, at 4 MB). A few
+        # dozen groups never need a sort: hash them, in memory, for these statements only.
+        before = (await session.execute(text(
+            "SELECT current_setting('work_mem'), current_setting('enable_sort'), "
+            "set_config('work_mem', '32MB', true), set_config('enable_sort', 'off', true)"))).one()
     for query in statements(scope, start, end, session.bind.dialect.name):
         names = list(query.selected_columns.keys())[1 if scope.buckets is not None else 0:]
         for row in (await session.execute(scope.finish(query))).all():
@@ -137,6 +161,10 @@ async def count(session: AsyncSession, scope: Scope, start: datetime, end: datet
             for name, value in zip(names, values, strict=True):
                 # Sums of seconds come back as floats (SQLite) or decimals (PostgreSQL); the sum of nothing as NULL.
                 setattr(counts, name, round(value or 0))
+    if postgresql:
+        await session.execute(text("SELECT set_config('work_mem', :work_mem, true), "
+                                   "set_config('enable_sort', :enable_sort, true)"),
+                              {"work_mem": before[0], "enable_sort": before[1]})
     return found
 
 

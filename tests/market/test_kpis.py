@@ -10,8 +10,9 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import msgspec
+import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from market.access import Actor, Grant
 from market.clock import ManualClock
@@ -469,3 +470,16 @@ async def test_the_kpi_report_exports_the_area_and_each_child_with_chinese_heade
         assert row[column:column + 3] == [
             "" if completion["value"] is None else str(completion["value"] / 10),
             str(completion["numerator"]), str(completion["denominator"])]
+
+
+async def test_the_reports_planner_settings_end_with_the_report(world: World, database: Database,
+                                                                backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    async with database.transaction(write=False) as session:
+        area = await session.get(Area, world.street)
+        actor = Actor(world.admin, "admin", 0, (Grant(Role.ADMIN, area.id, area.path, None),))
+        await area_report(session, actor, world.street, date(2026, 11, 1), date(2026, 11, 30), SHANGHAI)
+        settings = (await session.execute(text("SELECT current_setting('enable_sort'), "
+                                               "current_setting('work_mem')"))).one()
+    assert tuple(settings) == ("on", "4MB")
