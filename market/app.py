@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Request, Router
+from litestar import Litestar, Request, Response, Router
+from litestar.exceptions import HTTPException
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -24,7 +25,7 @@ from market.database import Database
 from market.dependencies import AppDatabase
 from market.dispatch.controllers import AreaDispatchController, RoundController
 from market.dispatch.runner import RoundSolver
-from market.errors import EXCEPTION_HANDLERS
+from market.errors import EXCEPTION_HANDLERS, http_error_to_response
 from market.exports.controllers import ExportController
 from market.health import health
 from market.kpis.controllers import KpiController
@@ -42,7 +43,7 @@ from market.orders.controllers import OrderController, open_board
 from market.orders.intake import Intake
 from market.orders.offer_controllers import OfferController
 from market.orders.writer_process import ProcessWriter
-from market.pages.rendering import template_config
+from market.pages.rendering import not_api, page_error, template_config
 from market.pages.routes import pages_router, static_router
 from market.points.controllers import PointRulesController, PointsController, unit_points
 from market.ratings.controllers import ObjectionController, StarRatingController
@@ -113,7 +114,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "actor": Provide(provide_actor, sync_to_thread=False),
             "actors": Provide(provide_actors, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_or_page_error},  # type: ignore[dict-item]
         openapi_config=OpenAPIConfig(title="社区点单 Community Market API", version=__version__,
                                      openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC)),
         request_max_body_size=MAX_BODY_BYTES,
@@ -131,6 +132,11 @@ def describe_policies(app: Litestar) -> None:
             # A handler serving several paths, or a second app in one process, must not say it twice.
             if isinstance(route_policy, Policy) and route_policy.describe() not in (handler.description or ""):
                 handler.description = "\n\n".join(filter(None, [handler.description, route_policy.describe()]))
+
+
+def http_or_page_error(request: Request, error: HTTPException) -> Response:
+    """An address no route answers (404, 405): a Chinese page for a browser's path, the JSON error for the API."""
+    return page_error(request, error) if not_api(request.url.path) else http_error_to_response(request, error)
 
 
 def provide_database(state: State) -> Database:

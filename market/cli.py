@@ -53,7 +53,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.demo:
         _seed_demo(settings)
     host, port = args.host or settings.host, args.port or settings.port
-    _say(f"serving on http://{host}:{port} (API docs at /schema)")
+    _say(f"serving on http://{host}:{port} (pages for people at /, API document at /schema/openapi.json)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
     return 0
 

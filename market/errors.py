@@ -128,7 +128,12 @@ VALUE_PROBLEMS = [
 ]
 
 
+MISSING_PARAMETER = re.compile(r"Missing required (?:query|path|header|cookie) parameter '([^']+)'")
+
+
 def _validation_body(error: ValidationException) -> ErrorBody:
+    if missing := MISSING_PARAMETER.search(str(error.detail)):
+        return ErrorBody(400, "invalid", f"缺少必填参数 {missing.group(1)}", missing.group(1))
     problems = error.extra if isinstance(error.extra, list) else []
     first = problems[0] if problems and isinstance(problems[0], dict) else {}
     field, raw = first.get("key") or None, str(first.get("message", ""))

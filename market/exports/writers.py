@@ -131,7 +131,7 @@ class XlsxSheet:
 
 
 FORMATS: dict[str, FileFormat] = {
-    "csv": FileFormat("csv", "csv", "text/csv; charset=utf-8", CsvSheet),
+    "csv": FileFormat("csv", "csv", "text/csv", CsvSheet),
     "xlsx": FileFormat("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        XlsxSheet),
 }

@@ -12,8 +12,10 @@ from market.kpis.service import area_report
 
 COLUMNS = (
     Column("区域", 14), Column("层级", 8), Column("订单数", 9),
+    # Each KPI's value, then its numerator and denominator named after it, so that no two headers are alike.
     *(column for kpi in KPIS for column in (Column(f"{kpi.name}（{'%' if kpi.unit == PER_MILLE else kpi.unit}）", 12),
-                                            Column(kpi.numerator_name, 12), Column(kpi.denominator_name, 12))),
+                                            Column(f"{kpi.name}·{kpi.numerator_name}", 14),
+                                            Column(f"{kpi.name}·{kpi.denominator_name}", 14))),
 )
 
 

@@ -16,7 +16,14 @@ from market.dispatch.rounds import staff_area
 from market.errors import InvalidInput, NotFound
 from market.kpis import queries
 from market.kpis.definitions import Counts
-from market.kpis.schemas import AreaKpiReport, AreaKpis, KpiSet, MemberKpiReport, UnitKpiReport, kpis_of
+from market.kpis.schemas import (
+    AreaKpiReport,
+    AreaKpis,
+    KpiSet,
+    MemberKpiReport,
+    UnitKpiReport,
+    kpis_of,
+)
 from market.models import Account, Area, MemberProfile, Unit, UnitCommunity
 from market.visits.periods import local_midnight
 from market.vocab import AreaLevel, RegistrationStatus, Role

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
 from market.errors import InvalidInput, NotFound
-from market.models import Account, Area, MemberProfile, Offer, Order, Unit
+from market.models import Account, Area, MemberProfile, Offer, Order, Unit, UnitCommunity
 from market.sqltime import seconds_between
 from market.visits.periods import local_midnight
-from market.vocab import OfferStatus, Role
+from market.vocab import OfferStatus, RegistrationStatus, Role
 
 # One order counts for at most this long: a start left running overnight is not a night of service.
 LONGEST_SERVICE_SECONDS = 8 * 3600
@@ -78,9 +78,13 @@ def own(actor: Actor) -> Select:
 
 
 async def of_unit(session: AsyncSession, actor: Actor, unit_id: int) -> Select:
+    """The unit's confirmed members, for its admins and for staff over its area or a community it reported to."""
     unit = await session.get(Unit, unit_id)
-    path = await session.scalar(select(Area.path).where(Area.id == unit.area_id)) if unit else None
-    if unit is None or path is None or not (unit_id in actor.unit_ids() or actor.covers(path, *STAFF)):
+    registered = select(Area.path).join(UnitCommunity, UnitCommunity.community_id == Area.id).where(
+        UnitCommunity.unit_id == unit_id, UnitCommunity.status == RegistrationStatus.CONFIRMED)
+    paths = [] if unit is None else [*(await session.scalars(select(Area.path).where(Area.id == unit.area_id))),
+                                     *(await session.scalars(registered))]
+    if unit is None or not (unit_id in actor.unit_ids() or any(actor.covers(p, *STAFF) for p in paths)):
         raise NotFound("单位不存在")
     return select(MemberProfile.account_id).where(MemberProfile.work_unit_id == unit_id,
                                                   MemberProfile.unit_confirmed_at.is_not(None))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -21,7 +21,9 @@ class MemberProfileUpdate(msgspec.Struct, forbid_unknown_fields=True):
     radius_m: Annotated[int, msgspec.Meta(ge=100, le=50_000)] = 3000
     latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
     longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
-    yearly_target: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 12
+    # The yearly 双报到 target: at least one order (or hour) a year.
+    yearly_target: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 12
+    yearly_target_unit: Literal["count", "hours"] = "count"
 
 
 class MemberReport(MemberProfileUpdate, kw_only=True):
@@ -45,6 +47,7 @@ class MemberRead(msgspec.Struct):
     live_orders: int
     radius_m: int
     yearly_target: int
+    yearly_target_unit: str
     reported_at: datetime
 
 

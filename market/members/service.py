@@ -85,7 +85,8 @@ async def read_member(session: AsyncSession, member_id: int) -> MemberRead:
                       unit_confirmed=profile.unit_confirmed_at is not None, skills=list(profile.skills),
                       categories=list(profile.categories), availability=[list(a) for a in profile.availability],
                       capacity=profile.capacity, live_orders=profile.live_orders, radius_m=profile.radius_m,
-                      yearly_target=profile.yearly_target, reported_at=profile.reported_at)
+                      yearly_target=profile.yearly_target, yearly_target_unit=profile.yearly_target_unit,
+                      reported_at=profile.reported_at)
 
 
 def _apply(profile: MemberProfile, data: MemberProfileUpdate) -> None:
@@ -93,6 +94,7 @@ def _apply(profile: MemberProfile, data: MemberProfileUpdate) -> None:
     profile.categories = sorted(set(data.categories))
     profile.availability = sorted(data.availability)
     profile.capacity, profile.radius_m, profile.yearly_target = data.capacity, data.radius_m, data.yearly_target
+    profile.yearly_target_unit = data.yearly_target_unit
     profile.latitude, profile.longitude = data.latitude, data.longitude
 
 

@@ -66,7 +66,8 @@ async def add_version(request: Request, data: Form, database: AppDatabase, actor
         errors["note"] = f"修改说明最多 {NOTE_LENGTH} 个字"
     if not errors:
         try:
-            wanted = RulesCreate(msgspec.convert(_nested(values, labels), PointRules), values["note"])
+            wanted = RulesCreate(msgspec.to_builtins(msgspec.convert(_nested(values, labels), PointRules)),
+                                 values["note"])
             async with database.transaction() as session:
                 await rules.add_version(session, wanted, actor.account_id, clock.now())
         except InvalidInput as error:

@@ -64,10 +64,10 @@ async def recompute(request: Request, run_id: FromPath[int], database: AppDataba
 
 @post("/audit/ratings/{run_id:int}/publish", opt=AUDIT, include_in_schema=False)
 async def publish(request: Request, run_id: FromPath[int], database: AppDatabase, actor: Caller,
-                  clock: AppClock) -> Response:
+                  settings: AppSettings, clock: AppClock) -> Response:
     try:
         async with database.transaction() as session:
-            await service.publish(session, actor, run_id, clock.now())
+            await service.publish(session, actor, run_id, settings.tz, clock.now())
     except FORM_ERRORS as error:
         return await _run_again(request, database, actor, run_id, error)
     return Redirect(f"/audit/ratings/{run_id}?ok=audit_run_published")

@@ -35,6 +35,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.AUDITOR: [("积分审核", "/audit/points"), ("星级评定", "/audit/ratings"), ("考核指标", "/audit/kpis"),
                    ("台账导出", "/audit/exports")],
     Role.ADMIN: [("系统管理", "/admin")],
+    Role.UNIT_ADMIN: [("本单位", "/unit")],
 }
 # Short messages a redirect may ask the next page to show; only these codes, never text from the URL.
 NOTICES = {
@@ -76,7 +77,7 @@ def _local(moment: datetime | str | None, zone: ZoneInfo, fmt: str) -> str:
 def menu(actor: Actor | None) -> list[tuple[str, str]]:
     if actor is None:
         return []
-    return [item for role in Role if actor.has(role) for item in MENUS[role]]
+    return [item for role in Role if actor.has(role) for item in MENUS.get(role, [])]
 
 
 def home_of(actor: Actor) -> str:
@@ -88,7 +89,8 @@ def home_of(actor: Actor) -> str:
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:
     actor: Actor | None = getattr(request.state, "actor", None)
     notice = NOTICES.get(request.query_params.get("ok", ""), "")
-    return Template(template_name=name, status_code=status_code,
+    # Pages hold people's own data: never kept by a browser or a proxy (the back button after 退出 shows nothing).
+    return Template(template_name=name, status_code=status_code, headers={"Cache-Control": "no-store"},
                     context={"actor": actor, "menu": menu(actor), "path": request.url.path, "notice": notice,
                              **context})
 
@@ -127,3 +129,8 @@ def page_error(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
         status, message = 500, "服务器内部错误，请稍后再试"
     return render(request, "error.html", status_code=status, message=message)
+
+
+def not_api(path: str) -> bool:
+    """A path people open in a browser, whose errors are pages rather than JSON."""
+    return not path.startswith(("/api/", "/schema", "/health", "/static/"))

@@ -8,7 +8,7 @@ from litestar.static_files import create_static_files_router
 
 from market.access import PUBLIC
 from market.errors import MarketError
-from market.pages import auth, photos, resident
+from market.pages import auth, photos, resident, unit
 from market.pages.admin import ADMIN_PAGES
 from market.pages.auditor import AUDITOR_PAGES
 from market.pages.dispatcher import DISPATCHER_PAGES
@@ -18,7 +18,7 @@ from market.pages.rendering import STATIC, page_error
 PAGE_HANDLERS = [
     auth.front_door, auth.login_page, auth.login, auth.logout, auth.register_page, auth.register, auth.me_page,
     resident.my_orders, resident.new_order_page, resident.post_order, resident.order_page, resident.rate,
-    resident.cancel, photos.order_photo,
+    resident.cancel, photos.order_photo, unit.unit_page, unit.accept,
     *MEMBER_PAGES,
     *DISPATCHER_PAGES,
     *AUDITOR_PAGES, *ADMIN_PAGES,

@@ -13,6 +13,7 @@ DISPUTED_STARS = 2
 @dataclass(frozen=True)
 class Assignee:
     member_id: int | None
+    # The unit whose own order this is (an offer to the unit); it earns as an assignee.
     unit_id: int | None
     accepted_on_time: bool
     # The member's confirmed work unit, which earns its share of the member's award.
@@ -65,7 +66,7 @@ def order_awards(facts: OrderFacts, rules: PointRules) -> list[Award]:
                 awards.append(Award(None, assignee.work_unit_id, unit_points,
                                     f"order:{facts.order_id}:unit:{assignee.work_unit_id}:via:{assignee.member_id}",
                                     f"「{facts.title}」本单位党员服务积分（{rules.unit_share_percent}%）"))
-        else:
+        if assignee.unit_id is not None:  # the unit's own order
             awards.append(Award(None, assignee.unit_id, points, f"order:{facts.order_id}:unit:{assignee.unit_id}", note))
     return awards
 

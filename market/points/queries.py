@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from market.access import Actor
-from market.errors import NotFound
+from market.errors import InvalidInput, NotFound
 from market.models import Account, Area, LedgerEntry, Order, PointAccount, Unit
 from market.points.schemas import KIND_NAMES, STATUS_NAMES, EntryFilter, EntryPage, EntryRead, HolderRead
 from market.visits.periods import local_midnight
@@ -53,8 +53,12 @@ async def read_entry(session: AsyncSession, entry_id: int) -> EntryRead:
 
 
 async def holder_entries(session: AsyncSession, point_account_id: int, limit: int, offset: int) -> EntryPage:
-    """A holder's whole history, newest first."""
-    where = LedgerEntry.point_account_id == point_account_id
+    """A holder's history, newest first: awards and penalties with their audit status, and reversals.
+
+    The post and void entries of the audit are left out here: each shows as its award's status (the audit
+    queue and the 积分台账 export list them).
+    """
+    where = and_(LedgerEntry.point_account_id == point_account_id, LedgerEntry.kind.not_in(("post", "void")))
     total = await session.scalar(select(func.count()).select_from(LedgerEntry).where(where)) or 0
     rows = (await session.execute(entries_query().where(where).order_by(LedgerEntry.seq.desc())
                                   .limit(limit).offset(offset))).all()
@@ -63,6 +67,8 @@ async def holder_entries(session: AsyncSession, point_account_id: int, limit: in
 
 def audit_query(actor: Actor, wanted: EntryFilter, area_path: str | None, zone: ZoneInfo) -> Select:
     """Awards and penalties in the actor's areas (or one area of theirs) that the filter keeps."""
+    if wanted.date_from and wanted.date_to and wanted.date_from > wanted.date_to:
+        raise InvalidInput("开始日期不能晚于结束日期", field="date_from")
     entry_area = select(Area.path).where(Area.id == LedgerEntry.area_id).scalar_subquery()
     query = entries_query().where(LedgerEntry.kind.in_(("award", "penalty")), actor.in_scope(entry_area, *AUDITORS))
     conditions = [

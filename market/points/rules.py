@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.database import insert_ignoring
-from market.errors import InvalidInput
+from market.errors import VALUE_PROBLEMS, InvalidInput
 from market.examples import example_body
 from market.models import Category, PointRuleVersion
 from market.vocab import Triage
@@ -68,7 +69,8 @@ class RulesVersion(msgspec.Struct):
 
 
 class RulesCreate(msgspec.Struct, forbid_unknown_fields=True):
-    rules: PointRules
+    # Only what changes: fields and keys left out keep the current version's values.
+    rules: dict[str, Any]
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
@@ -91,10 +93,12 @@ async def rules_version(session: AsyncSession, version: int) -> PointRules:
 
 
 async def add_version(session: AsyncSession, data: RulesCreate, actor_id: int, now: datetime) -> RulesVersion:
-    await check_rules(session, data.rules)
-    await current_rules(session, now)
+    """A new version: the current rules with the changes given (a partial table changes only its keys)."""
+    current = msgspec.to_builtins((await current_rules(session, now)).rules)
+    rules = _as_rules(_merged(current, data.rules))
+    await check_rules(session, rules)
     newest = await session.scalar(select(func.max(PointRuleVersion.version)))
-    row = PointRuleVersion(version=(newest or 0) + 1, rules=msgspec.to_builtins(data.rules), note=data.note.strip(),
+    row = PointRuleVersion(version=(newest or 0) + 1, rules=msgspec.to_builtins(rules), note=data.note.strip(),
                            created_by_id=actor_id, created_at=now)
     session.add(row)
     await session.flush()
@@ -122,6 +126,32 @@ async def check_rules(session: AsyncSession, rules: PointRules) -> None:
                rules.stars.weight_satisfaction)
     if sum(weights) != 100:
         raise InvalidInput("星级各项权重之和须为 100", field="rules.stars")
+
+
+def _merged(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(current)
+    for key, value in changes.items():
+        merged[key] = _merged(current[key], value) if isinstance(value, dict) and isinstance(current.get(key), dict) \
+            else value
+    return merged
+
+
+def _as_rules(values: dict[str, Any]) -> PointRules:
+    """The rules, or a 400 naming the field at fault (`rules.stars.bands`, `rules.daily_cap` …) in Chinese."""
+    try:
+        return msgspec.convert(values, PointRules)
+    except msgspec.ValidationError as error:
+        raw = str(error)
+        unknown = re.search(r"unknown field `([^`]+)`", raw)
+        path = re.search(r"at `\$((?:\.[a-z_]+)*)", raw)
+        field = "rules" + (path.group(1) if path else "") + (f".{unknown.group(1)}" if unknown else "")
+        if unknown:
+            raise InvalidInput(f"没有这项规则：{unknown.group(1)}", field=field) from None
+        for pattern, template in VALUE_PROBLEMS:
+            if found := pattern.search(raw):
+                raise InvalidInput(template.format(field=field, n=found.group(1) if found.groups() else ""),
+                                   field=field) from None
+        raise InvalidInput(f"{field} 的值不正确", field=field) from None
 
 
 def _read(row: PointRuleVersion) -> RulesVersion:

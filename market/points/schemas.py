@@ -11,7 +11,7 @@ from market.examples import example_body
 
 EntryStatus = Literal["pending", "posted", "voided", "reversed", "recorded"]
 KIND_NAMES = {"award": "服务积分", "penalty": "超时扣分", "post": "审核入账", "void": "审核作废", "reversal": "冲正"}
-STATUS_NAMES = {"pending": "待审核", "posted": "已入账", "voided": "已作废", "reversed": "已冲正", "recorded": "—"}
+STATUS_NAMES = {"pending": "待审核", "posted": "已入账", "voided": "已作废", "reversed": "已冲正", "recorded": "已记账"}
 
 
 class HolderRead(msgspec.Struct):

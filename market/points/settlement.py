@@ -91,9 +91,10 @@ async def order_facts(session: AsyncSession, order_ids: list[int]) -> list[tuple
     assignees: dict[int, list[Assignee]] = defaultdict(list)
     for order_id, member_id, unit_id, responded_at, accept_due_at, work_unit_id, confirmed_at in offers:
         on_time = responded_at is not None and (accept_due_at is None or responded_at <= accept_due_at)
-        # A member's offer names the member; the unit then earns only its share through the member.
-        assignees[order_id].append(Assignee(member_id, None if member_id else unit_id, on_time,
-                                            work_unit_id if member_id and confirmed_at else None))
+        # An offer to a unit is the unit's own order: it earns in full, and so does the member it named.
+        # A member's own offer earns the member, and their confirmed work unit its share.
+        assignees[order_id].append(Assignee(member_id, unit_id, on_time,
+                                            work_unit_id if member_id and confirmed_at and not unit_id else None))
     return [(OrderFacts(
         order_id=o.id, title=o.title, kind=o.kind, category=o.category_code, triage=o.triage,
         completed_on_time=o.completed_at is not None and (o.due_at is None or o.completed_at <= o.due_at),

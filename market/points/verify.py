@@ -37,10 +37,10 @@ async def verify_ledger(session: AsyncSession) -> tuple[int, list[str]]:
         checked += 1
     for account in await session.scalars(select(PointAccount).order_by(PointAccount.id)):
         chain = chains.get(account.id, Chain())
-        stored = (account.entry_count, account.head_hash, account.balance, account.pending)
-        if stored != (chain.count, chain.head, chain.balance, chain.pending):
-            problems.append(f"积分账户 {account.id}：记录的条数/链头/余额/待审核为 {stored}，"
-                            f"按明细应为 {(chain.count, chain.head, chain.balance, chain.pending)}")
+        for name, stored, derived in (("条数", account.entry_count, chain.count), ("链头", account.head_hash, chain.head),
+                                      ("余额", account.balance, chain.balance), ("待审核", account.pending, chain.pending)):
+            if stored != derived:
+                problems.append(f"积分账户 {account.id}：{name}记为 {stored}，按明细应为 {derived}")
     return checked, problems
 
 

@@ -49,8 +49,9 @@ class StarRatingController(Controller):
         return await service.recompute_run(session, actor, run_id, settings.tz, clock.now())
 
     @post("/{run_id:int}/publish", opt=policy(*RATERS), status_code=200, summary="公示")
-    async def publish(self, run_id: FromPath[int], session: DbSession, actor: Caller, clock: AppClock) -> RunDetail:
-        return await service.publish(session, actor, run_id, clock.now())
+    async def publish(self, run_id: FromPath[int], session: DbSession, actor: Caller, settings: AppSettings,
+                      clock: AppClock) -> RunDetail:
+        return await service.publish(session, actor, run_id, settings.tz, clock.now())
 
     @post("/{run_id:int}/finalize", opt=policy(*RATERS), status_code=200, summary="公示期满、异议处理完后定级")
     async def finalize(self, run_id: FromPath[int], session: DbSession, actor: Caller, clock: AppClock) -> RunDetail:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from market.models import Area, LedgerEntry, MemberProfile, Offer, Order, PointAccount, Rating, Unit, UnitCommunity
 from market.ratings.scoring import Figures
@@ -38,10 +39,15 @@ async def area_figures(session: AsyncSession, members: Select, units: Select, st
         query = _service(holder, start, end).where(holder.in_(subset.subquery().select()))
         for holder_id, *counts in (await session.execute(query)).all():
             found[(kind, holder_id)][1:] = [int(c or 0) for c in counts]
+    # Points count in the period of the award they come from, whenever it was posted or reversed: an award of
+    # December posted in January, or corrected after an objection, counts in December's rating.
+    post, award = aliased(LedgerEntry, name="post"), aliased(LedgerEntry, name="award")
+    origin = func.coalesce(LedgerEntry.resolves_id, post.resolves_id)
     points = select(PointAccount.account_id, PointAccount.unit_id, func.sum(LedgerEntry.points)) \
         .join(LedgerEntry, LedgerEntry.point_account_id == PointAccount.id) \
-        .where(LedgerEntry.kind.in_(("post", "reversal")), LedgerEntry.created_at >= start,
-               LedgerEntry.created_at < end,
+        .outerjoin(post, post.id == LedgerEntry.reverses_id) \
+        .join(award, award.id == origin) \
+        .where(LedgerEntry.kind.in_(("post", "reversal")), award.created_at >= start, award.created_at < end,
                or_(PointAccount.account_id.in_(members.subquery().select()),
                    PointAccount.unit_id.in_(units.subquery().select()))) \
         .group_by(PointAccount.account_id, PointAccount.unit_id)

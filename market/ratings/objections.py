@@ -36,8 +36,8 @@ async def file_objection(session: AsyncSession, actor: Actor, rating_id: int, re
     assert run is not None
     if run.status != "notice" or (run.notice_ends_at and now >= run.notice_ends_at):
         raise Conflict("只能在公示期内提出异议", details={"status": run.status})
-    if await session.scalar(select(Objection.id).where(Objection.rating_id == row.id, Objection.status == "open")):
-        raise Conflict("已有一条异议在处理中", details={"rating_id": row.id})
+    if await session.scalar(select(Objection.id).where(Objection.rating_id == row.id)):
+        raise Conflict("每次评定只能提出一次异议，已经提出过了", details={"rating_id": row.id})
     objection = Objection(rating_id=row.id, filed_by_id=actor.account_id, reason=reason.strip(), status="open",
                           filed_at=now)
     session.add(objection)

@@ -11,12 +11,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from market.access import Actor
-from market.errors import Conflict, NotFound
+from market.errors import Conflict, InvalidInput, NotFound
 from market.models import Account, Area, MemberProfile, Objection, StarRating, StarRatingRun, Unit
 from market.points.rules import PointRules, current_rules, rules_version
 from market.ratings import scoring
 from market.ratings.figures import Holder, area_figures, members_in, units_in
 from market.ratings.periods import period_bounds, period_dates
+from market.visits.periods import local_midnight
 from market.ratings.schemas import RUN_STATUS_NAMES, RatingRow, RunCreate, RunDetail, RunRead
 from market.vocab import Role
 
@@ -28,6 +29,8 @@ async def create_run(session: AsyncSession, actor: Actor, data: RunCreate, zone:
                      now: datetime) -> RunDetail:
     area = await _area_in_reach(session, actor, data.area_id, RATERS)
     start, end = period_dates(data.period)
+    if start > now.astimezone(zone).date():
+        raise InvalidInput("该周期还没有开始，不能评定", field="period")
     if await session.scalar(select(StarRatingRun.id).where(StarRatingRun.area_id == area.id,
                                                            StarRatingRun.period == data.period)):
         raise Conflict("该区域该周期已有评定，请在原评定上重新计算", field="period")
@@ -54,8 +57,9 @@ async def _compute(session: AsyncSession, run: StarRatingRun, area_path: str, ru
                    now: datetime) -> None:
     start, end = period_bounds(run.period, zone)
     figures = await area_figures(session, members_in(area_path), units_in(area_path), start, end)
-    await session.execute(StarRating.__table__.insert(), [
-        _row_values(run.id, holder, f, rules) for holder, f in sorted(figures.items())] or [])
+    rows = [_row_values(run.id, holder, f, rules) for holder, f in sorted(figures.items())]
+    if rows:  # an area nobody reported to (a grid: members report to communities) rates nobody
+        await session.execute(StarRating.__table__.insert(), rows)
     run.digest = await run_digest(session, run.id)
     run.computed_at = now
 
@@ -95,11 +99,14 @@ async def run_digest(session: AsyncSession, run_id: int) -> str:
     return hashlib.sha256(msgspec.json.encode([list(r) for r in rows])).hexdigest()
 
 
-async def publish(session: AsyncSession, actor: Actor, run_id: int, now: datetime) -> RunDetail:
+async def publish(session: AsyncSession, actor: Actor, run_id: int, zone: ZoneInfo, now: datetime) -> RunDetail:
     """公示: the draft goes on public notice for the rules' notice days; objections may be filed meanwhile."""
     run, _ = await _run_in_reach(session, actor, run_id, RATERS)
     if run.status != "draft":
         raise Conflict("只有草稿可以公示", details={"status": run.status})
+    if now < local_midnight(run.period_end, zone):
+        raise Conflict(f"评定周期到 {run.period_end - timedelta(days=1)} 才结束，结束后才能公示",
+                       details={"period_end": (run.period_end - timedelta(days=1)).isoformat()})
     rules = await rules_version(session, run.rule_version)
     run.status, run.notice_ends_at = "notice", now + timedelta(days=rules.stars.notice_days)
     return await read_run(session, actor, run.id)

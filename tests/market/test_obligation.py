@@ -60,3 +60,17 @@ async def test_a_unit_and_a_community_see_their_own_members_only(client: AsyncTe
     assert hidden.status_code == 404
     member = await client.get(f"/api/units/{world.unit}/obligations", headers=flows.headers[world.member])
     assert member.status_code == 403
+
+
+async def test_a_member_sets_a_target_in_hours_and_no_target_below_one(client: AsyncTestClient, world: World,
+                                                                        database: Database) -> None:
+    flows = await signed_in(client, world, database, world.member)
+    profile = {"skills": ["electrician"], "categories": ["repair", "daily_help"], "capacity": 5}
+    updated = await flows.call("PUT", "/api/members/me", world.member,
+                               json={**profile, "yearly_target": 20, "yearly_target_unit": "hours"})
+    assert (updated["yearly_target"], updated["yearly_target_unit"]) == (20, "hours")
+    mine = await flows.call("GET", "/api/members/me/obligation", world.member)
+    assert (mine["target"], mine["target_unit_name"]) == (20, "小时")
+    zero = await client.put("/api/members/me", json={**profile, "yearly_target": 0},
+                            headers=flows.headers[world.member])
+    assert (zero.status_code, zero.json()["field"]) == (400, "yearly_target")

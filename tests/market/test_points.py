@@ -187,8 +187,9 @@ async def test_a_posted_award_is_reversed_once_and_the_balance_follows(
     assert again.status_code == 409
     assert await totals_of(database, world.member) == (0, 0)
     history = await flows.call("GET", "/api/points/me", world.member)
-    assert [e["kind"] for e in history["entries"]["items"]] == ["reversal", "post", "award"]
-    assert history["entries"]["items"][2]["status"] == "reversed"
+    # The member's history: the award (now reversed) and its reversal; the audit's post entry is the award's status.
+    assert [(e["kind"], e["status"]) for e in history["entries"]["items"]] == [("reversal", "recorded"),
+                                                                              ("award", "reversed")]
 
 
 async def test_awards_over_the_daily_cap_wait_for_an_auditor_one_by_one(
@@ -303,3 +304,44 @@ async def test_the_points_ledger_exports_every_entry_of_the_area_with_chinese_he
                                                                 "date_from": "2026-11-01", "date_to": "2026-11-30"},
                                   headers=flows.headers[world.dispatcher])
     assert dispatcher.status_code == 403
+
+
+async def test_a_new_version_changes_only_what_it_names(client: AsyncTestClient, world: World,
+                                                        database: Database) -> None:
+    flows = await _flows(client, world, database)
+    await flows.call("POST", "/api/points/rules", world.admin, json={"rules": {"daily_cap": 20}, "note": "上限 20"})
+    made = await flows.call("POST", "/api/points/rules", world.admin, json={
+        "rules": {"effort_percent": {"general": 110}, "stars": {"notice_days": 5}}, "note": "一般类提高"})
+    rules = made["rules"]
+    assert rules["daily_cap"] == 20  # kept from the version before, not reset to the default
+    assert rules["effort_percent"] == {**DEFAULT.effort_percent, "general": 110}
+    assert (rules["stars"]["notice_days"], rules["stars"]["bands"]) == (5, DEFAULT.stars.bands)
+    unknown = await client.post("/api/points/rules", json={"rules": {"foo": 1}, "note": "x"},
+                                headers=flows.headers[world.admin])
+    assert (unknown.status_code, unknown.json()["field"]) == (400, "rules.foo")
+    negative = await client.post("/api/points/rules", json={"rules": {"base_by_category": {"repair": -5}}, "note": "x"},
+                                 headers=flows.headers[world.admin])
+    assert (negative.status_code, negative.json()["field"]) == (400, "rules.base_by_category")
+
+
+async def test_a_units_own_order_earns_the_unit_in_full_and_the_member_it_named(
+        client: AsyncTestClient, world: World, database: Database) -> None:
+    flows = await _flows(client, world, database)
+    order_id = (await flows.call("POST", "/api/orders", world.resident, json={
+        "kind": "service", "category": "repair", "title": "换锁", "description": "门锁坏了"}))["id"]
+    url = f"/api/orders/{order_id}"
+    await flows.call("POST", f"{url}/approve", world.dispatcher, json={"triage": "general"})
+    offer = (await flows.call("POST", f"{url}/offers", world.dispatcher, json={"unit_id": world.unit}))
+    offer_id = offer["assignees"][0]["offer_id"]
+    await flows.call("POST", f"/api/offers/{offer_id}/accept-for-unit", world.unit_admin,
+                     json={"member_id": world.unit_member})
+    await flows.call("POST", f"{url}/start", world.unit_member)
+    await flows.call("POST", f"{url}/complete", world.unit_member, data={"note": "换好了"},
+                     files={"photos": ("a.png", PNG, "image/png")})
+    await flows.call("POST", f"{url}/rate", world.resident, json={"stars": 5})
+    await flows.call("POST", f"{url}/close", world.dispatcher, json={"note": "销号"})
+    await settle(database, LATER)
+    [member_award] = await entries_of(database, member_id=world.unit_member)
+    [unit_award] = await entries_of(database, unit_id=world.unit)
+    assert member_award.points == unit_award.points == _on_time_award(5)
+    assert unit_award.source_key == f"order:{order_id}:unit:{world.unit}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from litestar.testing import AsyncTestClient
 
@@ -15,6 +15,7 @@ from tests.market.points_flows import settle
 from tests.market.world import START, World
 
 DEFAULT = StarRules()
+NEW_YEAR = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)  # 2027-01-01 00:00 in Shanghai: 2026 has ended
 
 
 def test_the_score_weighs_each_part_in_whole_numbers() -> None:
@@ -90,6 +91,7 @@ async def test_recomputing_from_the_same_data_gives_the_same_result(
 async def test_bad_requests_name_the_field(client: AsyncTestClient, world: World, database: Database) -> None:
     flows = await _served(client, world, database, count=0)
     for body, status, field in (({"area_id": world.street, "period": "2026Q5"}, 400, "period"),
+                                ({"area_id": world.street, "period": "2027"}, 400, "period"),
                                 ({"area_id": world.street, "period": "next"}, 400, "period"),
                                 ({"area_id": 999_999, "period": "2026"}, 404, "area_id")):
         response = await client.post("/api/star-ratings", json=body, headers=flows.headers[world.auditor])
@@ -110,9 +112,12 @@ async def test_notice_objection_upheld_with_a_recomputation_then_final(
                                                                              "period": "2026"})
     run_id = run["run"]["id"]
     assert await flows.call("GET", "/api/star-ratings/mine", world.member) == []
+    early = await client.post(f"/api/star-ratings/{run_id}/publish", headers=flows.headers[world.auditor])
+    assert early.status_code == 409 and "结束后才能公示" in early.json()["message"]
+    await move_clock(NEW_YEAR, flows, database, clock)
     published = await flows.call("POST", f"/api/star-ratings/{run_id}/publish", world.auditor)
     notice_ends = datetime.fromisoformat(published["run"]["notice_ends_at"])
-    assert published["run"]["status"] == "notice" and notice_ends == START + timedelta(
+    assert published["run"]["status"] == "notice" and notice_ends == NEW_YEAR + timedelta(
         days=PointRules().stars.notice_days)
     recompute = await client.post(f"/api/star-ratings/{run_id}/recompute", headers=flows.headers[world.auditor])
     assert recompute.status_code == 409
@@ -126,7 +131,7 @@ async def test_notice_objection_upheld_with_a_recomputation_then_final(
                                  json={"reason": "两单服务的积分还没审核"})
     twice = await client.post(f"/api/star-ratings/rows/{row_id}/objections", json={"reason": "再提"},
                               headers=flows.headers[world.member])
-    assert twice.status_code == 409
+    assert twice.status_code == 409 and "只能提出一次" in twice.json()["message"]
     await move_clock(notice_ends, flows, database, clock)
     blocked = await client.post(f"/api/star-ratings/{run_id}/finalize", headers=flows.headers[world.auditor])
     assert blocked.status_code == 409 and "异议" in blocked.json()["message"]
@@ -149,12 +154,13 @@ async def test_notice_objection_upheld_with_a_recomputation_then_final(
 
 
 async def test_the_notice_must_run_its_days_before_final(client: AsyncTestClient, world: World,
-                                                         database: Database) -> None:
+                                                         database: Database, clock: ManualClock) -> None:
     flows = await _served(client, world, database, count=0)
     run = await flows.call("POST", "/api/star-ratings", world.auditor, json={"area_id": world.street,
                                                                              "period": "2026"})
     early = await client.post(f"/api/star-ratings/{run['run']['id']}/finalize", headers=flows.headers[world.auditor])
     assert early.status_code == 409
+    await move_clock(NEW_YEAR, flows, database, clock)
     await flows.call("POST", f"/api/star-ratings/{run['run']['id']}/publish", world.auditor)
     early = await client.post(f"/api/star-ratings/{run['run']['id']}/finalize", headers=flows.headers[world.auditor])
     assert early.status_code == 409 and "公示期未满" in early.json()["message"]
@@ -190,3 +196,10 @@ async def test_the_star_ratings_export_lists_every_row_of_the_runs_in_range(
     assert {r[0] for r in rows} == {"2026Q4"} and len(rows) == len(run["rows"])
     expected = {r["name"]: ("★" * r["stars"] or "未评星", str(r["points"])) for r in run["rows"]}
     assert {r[4]: (r[12], r[5]) for r in rows} == expected
+
+
+async def test_an_area_nobody_reported_to_rates_nobody(client: AsyncTestClient, world: World,
+                                                       database: Database) -> None:
+    flows = await _served(client, world, database, count=0)
+    run = await flows.call("POST", "/api/star-ratings", world.auditor, json={"area_id": world.grid, "period": "2026"})
+    assert (run["run"]["status"], run["rows"]) == ("draft", [])

@@ -10,7 +10,7 @@ import csv
 import html
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
 import httpx
@@ -28,6 +28,7 @@ from tests.pages.browsing import alerts, browser, csrf_of
 from tests.pages.browsing import submit as send
 
 LATER = START + timedelta(hours=1)
+QUARTER_OVER = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)  # 2027-01-01 in Shanghai
 PAGES = [("/audit/points", "积分审核"), ("/audit/ratings", "星级评定"), ("/audit/kpis", "考核指标"),
          ("/audit/exports", "台账导出")]
 
@@ -192,12 +193,16 @@ async def test_a_run_goes_from_draft_through_notice_and_an_upheld_objection_to_f
         assert draft.text.count('<tr id="row-') == 5  # four members and the unit of the street
         recomputed = await send(http, page_url, f"{page_url}/recompute", {})
         assert recomputed.headers["location"] == f"{page_url}?ok=audit_run_recomputed"
+        too_early = await send(http, page_url, f"{page_url}/publish", {})
+        assert too_early.status_code == 409 and "结束后才能公示" in alerts(too_early.text)[0]
+    await move_clock(QUARTER_OVER, flows, database, clock)  # a month later: the login session has run out too
+    async with browser(client, world.login_of(world.auditor)) as http:
         published = await send(http, page_url, f"{page_url}/publish", {})
         assert "公示中" in (await http.get(published.headers["location"])).text
         objection_id = await _objection(flows, world, run_id)
         early = await send(http, page_url, f"{page_url}/finalize", {})
         assert early.status_code == 409 and "公示期未满，不能定级" in alerts(early.text)
-        await move_clock(START + timedelta(days=8), flows, database, clock)
+        await move_clock(QUARTER_OVER + timedelta(days=8), flows, database, clock)
         still_open = await send(http, page_url, f"{page_url}/finalize", {})
         assert still_open.status_code == 409 and "还有未处理的异议，不能定级" in alerts(still_open.text)
         no_note = await send(http, page_url, f"{page_url}/objections/{objection_id}", {"decision": "uphold"})

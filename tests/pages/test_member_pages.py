@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from market.clock import ManualClock
 from market.database import Database
 from market.models import MemberProfile, Offer
 from market.pages.member.offers import why_me
-from tests.market.flows import PNG, Flows, signed_in
+from tests.market.flows import PNG, Flows, move_clock, signed_in
 from tests.market.points_flows import settle
 from tests.market.world import START, World
 from tests.pages.browsing import browser, csrf_of, sign_in, submit
@@ -286,13 +287,15 @@ async def test_my_points_page_shows_pending_points_history_and_yearly_target(
 
 
 async def test_my_points_page_shows_posted_points_and_my_stars_once_published(
-        client: httpx.AsyncClient, world: World, database: Database) -> None:
+        client: httpx.AsyncClient, world: World, database: Database, clock: ManualClock) -> None:
     flows = await signed_in(client, world, database, world.resident, world.dispatcher, world.member, world.auditor)
     await flows.order_in("closed")
     await settle(database, START + timedelta(hours=2))
     await flows.call("POST", "/api/points/approve", world.auditor, json={"area_id": world.street})
     run = await flows.call("POST", "/api/star-ratings", world.auditor, json={"area_id": world.street,
                                                                              "period": "2026Q4"})
+    # The quarter is over (2027-01-01 in Shanghai): the rating may go on public notice.
+    await move_clock(datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc), flows, database, clock)
     await flows.call("POST", f"/api/star-ratings/{run['run']['id']}/publish", world.auditor)
     [mine] = await flows.call("GET", "/api/star-ratings/mine", world.member)
     await sign_in(client, world, world.member)

@@ -160,3 +160,16 @@ async def test_over_https_the_session_cookie_is_secure(client: AsyncTestClient, 
     session_cookie = response.headers["set-cookie"]
     assert "market_session=" in session_cookie and "Secure" in session_cookie and "HttpOnly" in session_cookie
     assert "SameSite=lax" in session_cookie or "samesite=lax" in session_cookie.lower()
+
+
+async def test_an_unknown_address_is_a_chinese_page_for_people_and_json_for_the_api(client: AsyncTestClient,
+                                                                                   world: World) -> None:
+    page = await client.get("/no-such-page")
+    assert page.status_code == 404 and "<h1>抱歉</h1>" in page.text and "未找到" in page.text
+    api = await client.get("/api/no-such-route")
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+
+
+async def test_pages_are_never_kept_by_the_browser(client: AsyncTestClient, world: World) -> None:
+    await sign_in(client, world, world.resident)
+    assert (await client.get("/orders")).headers["cache-control"] == "no-store"

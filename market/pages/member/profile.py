@@ -98,8 +98,8 @@ def _entered(data: dict[str, Any]) -> dict[str, Any]:
 async def _update_of(session: DbSession, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     """The service's update: what the form edits, and what it does not (place, yearly target) as it is now."""
     current = await session.get(MemberProfile, actor.account_id)
-    kept = {"latitude": current.latitude, "longitude": current.longitude,
-            "yearly_target": current.yearly_target} if current else {}
+    kept = {"latitude": current.latitude, "longitude": current.longitude, "yearly_target": current.yearly_target,
+            "yearly_target_unit": current.yearly_target_unit} if current else {}
     edited = {"skills": sorted(values["skills"]), "categories": sorted(values["categories"]),
               "availability": [_slot(row) for row in values["rows"] if row["day"]]}
     edited.update({name: values[name] for name in ("capacity", "radius_m") if values[name]})
