@@ -17,8 +17,8 @@ from market.points.rules import PointRules, current_rules, rules_version
 from market.ratings import scoring
 from market.ratings.figures import Holder, area_figures, members_in, units_in
 from market.ratings.periods import period_bounds, period_dates
-from market.visits.periods import local_midnight
 from market.ratings.schemas import RUN_STATUS_NAMES, RatingRow, RunCreate, RunDetail, RunRead
+from market.visits.periods import local_midnight
 from market.vocab import Role
 
 RATERS = (Role.AUDITOR, Role.ADMIN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from litestar.testing import AsyncTestClient
 
@@ -15,7 +15,7 @@ from tests.market.points_flows import settle
 from tests.market.world import START, World
 
 DEFAULT = StarRules()
-NEW_YEAR = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)  # 2027-01-01 00:00 in Shanghai: 2026 has ended
+NEW_YEAR = datetime(2026, 12, 31, 16, 0, tzinfo=UTC)  # 2027-01-01 00:00 in Shanghai: 2026 has ended
 
 
 def test_the_score_weighs_each_part_in_whole_numbers() -> None:

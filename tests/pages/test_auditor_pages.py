@@ -10,7 +10,7 @@ import csv
 import html
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 import httpx
@@ -28,7 +28,7 @@ from tests.pages.browsing import alerts, browser, csrf_of
 from tests.pages.browsing import submit as send
 
 LATER = START + timedelta(hours=1)
-QUARTER_OVER = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)  # 2027-01-01 in Shanghai
+QUARTER_OVER = datetime(2026, 12, 31, 16, 0, tzinfo=UTC)  # 2027-01-01 in Shanghai
 PAGES = [("/audit/points", "积分审核"), ("/audit/ratings", "星级评定"), ("/audit/kpis", "考核指标"),
          ("/audit/exports", "台账导出")]
 

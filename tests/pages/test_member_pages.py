@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -295,7 +295,7 @@ async def test_my_points_page_shows_posted_points_and_my_stars_once_published(
     run = await flows.call("POST", "/api/star-ratings", world.auditor, json={"area_id": world.street,
                                                                              "period": "2026Q4"})
     # The quarter is over (2027-01-01 in Shanghai): the rating may go on public notice.
-    await move_clock(datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc), flows, database, clock)
+    await move_clock(datetime(2026, 12, 31, 16, 0, tzinfo=UTC), flows, database, clock)
     await flows.call("POST", f"/api/star-ratings/{run['run']['id']}/publish", world.auditor)
     [mine] = await flows.call("GET", "/api/star-ratings/mine", world.member)
     await sign_in(client, world, world.member)
