@@ -171,7 +171,7 @@ def test_the_ledger_matches_its_model_whatever_happens_in_whatever_order(setting
                 assert scalar("SELECT count(*) FROM ledger_entries e LEFT JOIN order_events v "
                               "ON v.id = e.source_event_id AND v.order_id = e.order_id AND v.to_status = 'closed' "
                               "WHERE e.kind = 'award' AND v.id IS NULL") == 0
-                for order_id, award in self.awards.items():
+                for award in self.awards.values():
                     assert scalar(f"SELECT points FROM ledger_entries WHERE id = {award.entry_id}") == award.points
 
         run_state_machine_as_test(LedgerMachine, settings=hypothesis_settings(
