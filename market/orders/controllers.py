@@ -74,8 +74,9 @@ class OrderController(Controller):
             return await queries.read_order(session, actor, answer.order_id)
 
     @post("/check", opt=policy(Role.RESIDENT), status_code=200, summary="检查订单草稿（不保存，不查数据库）")
-    async def check_draft(self, data: OrderCreateBody, settings: AppSettings) -> dict[str, bool]:
+    async def check_draft(self, data: OrderCreateBody, settings: AppSettings, clock: AppClock) -> dict[str, bool]:
         posting.check_draft(data, settings.wish_budget_cap_yuan)
+        posting.check_window_ahead(data, clock.now())
         return {"ok": True}
 
     @post("/problems", opt=policy(*DISPATCHERS), summary="登记诉求（网格巡查、电话、12345）；重试时返回首次生成的订单")

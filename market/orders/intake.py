@@ -17,7 +17,7 @@ from market.clock import Clock
 from market.database import Database
 from market.errors import InvalidInput
 from market.orders.batch_writer import Batch, BatchWriter, PostAnswer, PostRequest
-from market.orders.posting import MAX_IDEMPOTENCY_KEY, check_draft
+from market.orders.posting import MAX_IDEMPOTENCY_KEY, check_draft, check_window_ahead
 from market.orders.schemas import OrderCreate
 
 # Bounded, so a steady stream of posts cannot hold a batch back.
@@ -82,6 +82,7 @@ class Intake:
         if key is not None and (not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY):
             raise InvalidInput(f"Idempotency-Key 须为 1–{MAX_IDEMPOTENCY_KEY} 个字符", field="Idempotency-Key")
         check_draft(data, self.budget_cap_yuan)
+        check_window_ahead(data, self.clock.now())
         waiting = Waiting(PostRequest(account_id, data, key), asyncio.get_running_loop().create_future())
         self._waiting.append(waiting)
         self._arrived.set()

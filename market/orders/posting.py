@@ -70,6 +70,12 @@ def check_draft(data: OrderCreate, budget_cap_yuan: int) -> int | None:
     return _budget_fen(data, budget_cap_yuan)
 
 
+def check_window_ahead(data: OrderCreate, now: datetime) -> None:
+    """A wish for a time already over cannot be served: say so before it is posted."""
+    if data.window_end is not None and data.window_end <= now:
+        raise InvalidInput("希望的时间已经过去，请重新选择", field="window_end")
+
+
 async def _check_taxonomy(session: AsyncSession, category: str, skills: list[str]) -> None:
     found = await session.get(Category, category)
     if found is None or not found.is_active:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -123,3 +124,18 @@ async def test_posts_written_together_fail_alone(client: AsyncTestClient, world:
     assert await _count_orders(database) == 3
     detail = await client.get(f"/api/orders/{responses[0].json()['id']}", headers=resident)
     assert detail.json() == responses[0].json()  # the answer built from the write equals a read back
+
+
+async def test_a_wish_for_a_time_already_over_is_refused_naming_the_window(client, world, database) -> None:  # noqa: ANN001
+    from tests.market.flows import signed_in
+    from tests.market.world import START
+
+    flows = await signed_in(client, world, database, world.resident)
+    over = {"kind": "wish", "category": "goods_wish", "title": "想要书包", "description": "旧的破了", "budget_yuan": 50,
+            "window_start": (START - timedelta(days=3)).isoformat(), "window_end": (START - timedelta(days=2)).isoformat()}
+    for url in ("/api/orders", "/api/orders/check"):
+        response = await client.post(url, json=over, headers=flows.headers[world.resident])
+        assert (response.status_code, response.json()["field"]) == (400, "window_end"), url
+        assert "已经过去" in response.json()["message"]
+    ahead = {**over, "window_start": START.isoformat(), "window_end": (START + timedelta(days=1)).isoformat()}
+    assert (await client.post("/api/orders", json=ahead, headers=flows.headers[world.resident])).status_code == 201
