@@ -210,16 +210,12 @@ async def test_every_main_page_reads_on_a_phone_with_every_field_labelled(
               "auditor": logins["组织部门"], "admin": logins["系统管理员"]}
     async with live_server(settings, clock) as site:
         pages = {role: await _login(browser, site, login, DEMO_PASSWORD) for role, login in people.items()}
-        await _walk(pages)
-
-
-async def _walk(pages: dict[str, Page]) -> None:
-    for role, path, heading in MAIN_PAGES:
-        page = pages[role]
-        response = await page.goto(path)
-        assert response is not None and response.status == 200, path
-        await expect(page.get_by_role("heading", level=1).first).to_contain_text(heading)
-        checks = await page.evaluate(PAGE_CHECKS)
-        assert checks["unlabelled"] == [], (path, checks["unlabelled"])
-        assert checks["font"] >= 16 and checks["width"] <= PHONE["width"], (path, checks)
-        await screenshot(page, f"{role}{path.replace('/', '-')}")
+        for role, path, heading in MAIN_PAGES:
+            page = pages[role]
+            response = await page.goto(path)
+            assert response is not None and response.status == 200, path
+            await expect(page.get_by_role("heading", level=1).first).to_contain_text(heading)
+            checks = await page.evaluate(PAGE_CHECKS)
+            assert checks["unlabelled"] == [], (path, checks["unlabelled"])
+            assert checks["font"] >= 16 and checks["width"] <= PHONE["width"], (path, checks)
+            await screenshot(page, f"{role}{path.replace('/', '-')}")
