@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -43,23 +45,21 @@ class Columns:
 
 def columns_of(problem: Problem) -> Columns:
     orders, candidates, weights = problem.orders, problem.candidates, problem.weights
-    ids = [candidate.id for candidate in candidates]
+    ids = list(map(attrgetter("id"), candidates))
     rank = np.empty(len(ids), dtype=np.int64)
-    rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    urgency, waiting_hours = _column(orders, "urgency", np.int64), _column(orders, "waiting_hours", np.int64)
+    headcount = _column(orders, "headcount", np.int64)
     return Columns(
-        order_x=np.array([o.x_m for o in orders], dtype=np.float64),
-        order_y=np.array([o.y_m for o in orders], dtype=np.float64),
-        order_start=np.array([o.start_min for o in orders], dtype=np.int64),
-        order_end=np.array([o.end_min for o in orders], dtype=np.int64),
-        headcount=np.array([o.headcount for o in orders], dtype=np.int64),
-        team=np.array([o.team and o.headcount > 1 for o in orders], dtype=bool),
-        unserved_cost=np.array([weights.unserved_per_urgency * o.urgency
-                                + weights.unserved_per_waiting_hour * o.waiting_hours for o in orders], dtype=np.int64),
-        candidate_x=np.array([c.x_m for c in candidates], dtype=np.float64),
-        candidate_y=np.array([c.y_m for c in candidates], dtype=np.float64),
-        radius=np.array([c.radius_m for c in candidates], dtype=np.float64),
-        capacity=np.array([c.capacity for c in candidates], dtype=np.int64),
-        load=np.array([c.load for c in candidates], dtype=np.int64),
-        candidate_rank=rank,
-        fairness=weights.fairness_per_order,
+        order_x=_column(orders, "x_m", np.float64), order_y=_column(orders, "y_m", np.float64),
+        order_start=_column(orders, "start_min", np.int64), order_end=_column(orders, "end_min", np.int64),
+        headcount=headcount, team=_column(orders, "team", bool) & (headcount > 1),
+        unserved_cost=weights.unserved_per_urgency * urgency + weights.unserved_per_waiting_hour * waiting_hours,
+        candidate_x=_column(candidates, "x_m", np.float64), candidate_y=_column(candidates, "y_m", np.float64),
+        radius=_column(candidates, "radius_m", np.float64), capacity=_column(candidates, "capacity", np.int64),
+        load=_column(candidates, "load", np.int64), candidate_rank=rank, fairness=weights.fairness_per_order,
     )
+
+
+def _column(items: Sequence[object], field: str, dtype: type) -> np.ndarray:
+    return np.fromiter(map(attrgetter(field), items), dtype=dtype, count=len(items))

@@ -10,6 +10,7 @@ from matching.arrays import columns_of
 from matching.check import eligible_by_order
 from matching.eligibility import eligible_pairs
 from matching.instances import city
+from matching.problem import Problem
 from tests.matching.helpers import MEMBER, ORDER, checked, problem
 
 # Each rule: a change that keeps the pair eligible, and one that breaks it.
@@ -64,3 +65,46 @@ def test_bulk_eligibility_equals_the_checkers_order_by_order_answer(seed: int, p
         bulk[given.orders[o].id].append(given.candidates[c].id)
     assert bulk == eligible_by_order(given)
     assert sum(map(len, bulk.values())) > len(given.orders) // 2  # the instance is not trivially empty
+
+
+def _bulk(given: Problem) -> dict[str, list[str]]:
+    pairs = eligible_pairs(given, columns_of(given))
+    found: dict[str, list[str]] = {order.id: [] for order in given.orders}
+    for o, c in zip(pairs.order.tolist(), pairs.candidate.tolist(), strict=True):
+        found[given.orders[o].id].append(given.candidates[c].id)
+    return found
+
+
+def test_an_order_asks_again_when_its_nearest_candidates_are_away() -> None:
+    # Half the candidates are available in the window, so a few neighbours look enough; but the 30
+    # nearest are all away, and only the ten farthest can serve.
+    members = [{**MEMBER, "id": f"m-{n:02d}", "x_m": 10.0 * (n + 1), "y_m": 0.0,
+                "available": [[0, 60]] if n < 30 else [[600, 800]]} for n in range(40)]
+    members += [{**MEMBER, "id": f"x-{n:02d}", "categories": ["shopping"], "available": [[600, 800]]}
+                for n in range(40)]
+    given = problem([{**ORDER, "start_min": 600, "end_min": 720}], members, nearest=3)
+    assert _bulk(given) == {"o-1": ["m-30", "m-31", "m-32"]} == eligible_by_order(given)
+
+
+def test_a_candidate_with_many_intervals_is_available_in_its_tenth() -> None:
+    intervals = [[day * 1440, day * 1440 + 60] for day in range(12)]
+    members = [{**MEMBER, "id": "m-many", "available": intervals},
+               {**MEMBER, "id": "m-none", "available": intervals[:9]}]
+    given = problem([{**ORDER, "start_min": 9 * 1440 + 30, "end_min": 9 * 1440 + 90}], members)
+    assert _bulk(given) == {"o-1": ["m-many"]} == eligible_by_order(given)
+
+
+def test_a_window_before_minute_zero_matches_no_padding_interval() -> None:
+    # m-1 has one interval and m-2 two: m-1's missing second interval must not read as available.
+    members = [{**MEMBER, "id": "m-1", "available": [[500, 600]]},
+               {**MEMBER, "id": "m-2", "available": [[500, 600], [-200, -60]]}]
+    given = problem([{**ORDER, "start_min": -100, "end_min": 50}], members)
+    assert _bulk(given) == {"o-1": ["m-2"]} == eligible_by_order(given)
+
+
+def test_times_beyond_a_minute_axis_are_still_checked_exactly() -> None:
+    far = 10**9
+    members = [{**MEMBER, "id": "m-1", "available": [[0, 60], [far, far + 60]]},
+               {**MEMBER, "id": "m-2", "available": [[0, 60]]}]
+    given = problem([{**ORDER, "start_min": far + 30, "end_min": far + 90}], members)
+    assert _bulk(given) == {"o-1": ["m-1"]} == eligible_by_order(given)

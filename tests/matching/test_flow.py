@@ -90,7 +90,7 @@ def lp_optimum(given: Problem) -> int:
     upper = [1] * len(pairs) + [o.headcount for o in given.orders] + [1] * len(slots)
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(orders) + len(used), len(costs)))
     equal = [o.headcount for o in given.orders] + [0] * len(used)
-    solved = linprog(costs, A_eq=matrix.tocsr(), b_eq=equal, bounds=list(zip([0] * len(costs), upper)), method="highs")
+    solved = linprog(costs, A_eq=matrix.tocsr(), b_eq=equal, bounds=list(zip([0] * len(costs), upper, strict=True)), method="highs")
     assert solved.status == 0
     return round(solved.fun)
 
