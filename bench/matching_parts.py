@@ -1,6 +1,6 @@
 """Where our solve's time goes, beside the bare min-cost-flow solve and the room the 1.5× target leaves.
 
-For seeded cities (as `bench/matching.py`), best of 3 in one warmed process: reading every field the
+For seeded cities (as `bench/matching.py`), best of 3 (one round at 50k) in one warmed process: reading every field the
 rules need out of the problem's objects into plain lists (the least any solver given a `Problem`
 must do), then each step of `solve`: columns, eligibility, network and flow solve, the result. The
 bare solve is the same network handed to `SimpleMinCostFlow` as prepared arrays.
