@@ -9,6 +9,12 @@ import msgspec
 
 WEEK_MIN = 10080
 FORMAT_VERSION = 1
+# Bounds that keep every cost term, and the flow solver's scaled costs, far inside 64-bit integers.
+MAX_MINUTE = 366 * 1440  # times are minutes from the start of the round, within a year
+MAX_METRES = 10_000_000  # positions and radii, in metres from the city's centre
+MAX_WEIGHT = 1_000_000
+MAX_LOAD = 1_000_000  # load, and waiting_hours
+MAX_COUNT = 10_000  # capacity, headcount
 
 
 class ProblemError(ValueError):
@@ -86,8 +92,7 @@ def check_problem(problem: Problem) -> None:
     if problem.nearest < 1:
         raise ProblemError("nearest: must be at least 1")
     for name in Weights.__struct_fields__:
-        if getattr(problem.weights, name) < 0:
-            raise ProblemError(f"weights.{name}: must not be negative")
+        _within(getattr(problem.weights, name), 0, MAX_WEIGHT, f"weights.{name}")
     _check_unique("order", [order.id for order in problem.orders])
     _check_unique("candidate", [candidate.id for candidate in problem.candidates])
     for order in problem.orders:
@@ -97,26 +102,40 @@ def check_problem(problem: Problem) -> None:
 
 
 def _check_order(order: Order) -> None:
-    if order.headcount < 1:
-        raise ProblemError(f"order {order.id}: headcount must be at least 1")
+    where = f"order {order.id}"
+    _within(order.headcount, 1, MAX_COUNT, f"{where}: headcount")
     if not 1 <= order.urgency <= 5:
-        raise ProblemError(f"order {order.id}: urgency must be 1–5")
+        raise ProblemError(f"{where}: urgency must be 1–5")
+    _within(order.start_min, 0, MAX_MINUTE, f"{where}: start_min")
+    _within(order.end_min, 0, MAX_MINUTE, f"{where}: end_min")
     if order.end_min <= order.start_min:
-        raise ProblemError(f"order {order.id}: end_min must be after start_min")
-    if order.waiting_hours < 0:
-        raise ProblemError(f"order {order.id}: waiting_hours must not be negative")
+        raise ProblemError(f"{where}: end_min must be after start_min")
+    _within(order.waiting_hours, 0, MAX_LOAD, f"{where}: waiting_hours")
+    _place(order.x_m, order.y_m, where)
 
 
 def _check_candidate(candidate: Candidate) -> None:
-    if candidate.capacity < 0:
-        raise ProblemError(f"candidate {candidate.id}: capacity must not be negative")
-    if candidate.load < 0:
-        raise ProblemError(f"candidate {candidate.id}: load must not be negative")
-    if candidate.radius_m < 0:
-        raise ProblemError(f"candidate {candidate.id}: radius_m must not be negative")
+    where = f"candidate {candidate.id}"
+    _within(candidate.capacity, 0, MAX_COUNT, f"{where}: capacity")
+    _within(candidate.load, 0, MAX_LOAD, f"{where}: load")
+    _within(candidate.radius_m, 0, MAX_METRES, f"{where}: radius_m")
+    _place(candidate.x_m, candidate.y_m, where)
     for start, end in candidate.available:
+        _within(start, 0, MAX_MINUTE, f"{where}: available")
+        _within(end, 0, MAX_MINUTE, f"{where}: available")
         if end <= start:
-            raise ProblemError(f"candidate {candidate.id}: available interval [{start}, {end}) is empty")
+            raise ProblemError(f"{where}: available interval [{start}, {end}) is empty")
+
+
+def _place(x_m: float, y_m: float, where: str) -> None:
+    _within(x_m, -MAX_METRES, MAX_METRES, f"{where}: x_m")
+    _within(y_m, -MAX_METRES, MAX_METRES, f"{where}: y_m")
+
+
+def _within(value: float, low: float, high: float, field: str) -> None:
+    # `not low <= value` also catches NaN, which compares false with everything.
+    if not low <= value <= high:
+        raise ProblemError(f"{field}: must be between {low} and {high}, got {value}")
 
 
 def _check_unique(kind: str, ids: list[str]) -> None:
