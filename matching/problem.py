@@ -29,7 +29,7 @@ class Weights(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     unserved_per_waiting_hour: int = 0
 
 
-class Order(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class Order(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     id: str
     category: str
     x_m: float
@@ -45,7 +45,7 @@ class Order(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     exclude: list[str] = []
 
 
-class Candidate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class Candidate(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     id: str
     categories: list[str]
     x_m: float

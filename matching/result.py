@@ -13,19 +13,19 @@ Reason = Literal["no_eligible_candidate", "capacity", "team_incomplete", "cost"]
 SolverName = Literal["flow", "greedy", "grab", "cpsat"]
 
 
-class Terms(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class Terms(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     distance: int
     outside: int
     fairness: int
 
 
-class Assignment(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class Assignment(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     order: str
     candidate: str
     terms: Terms
 
 
-class Unserved(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+class Unserved(msgspec.Struct, forbid_unknown_fields=True, frozen=True, gc=False):
     order: str
     slots: int
     reason: Reason
