@@ -25,11 +25,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import bench_database  # noqa: E402
 from market import migrate  # noqa: E402
 from market.access import Actor, Grant  # noqa: E402
 from market.database import Database  # noqa: E402
@@ -39,7 +40,6 @@ from market.ratings import scoring  # noqa: E402
 from market.ratings.figures import area_figures, members_in, units_in  # noqa: E402
 from market.visits.periods import local_midnight  # noqa: E402
 from market.vocab import Role  # noqa: E402
-from tests import pgcluster  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = "2024-12-01 00:00:00"  # UTC; orders are posted evenly from here over two years
@@ -117,7 +117,7 @@ def main() -> None:
           f"  (target <= 10)", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         for backend in args.backends.split(","):
-            url, stop = _database(backend, Path(folder))
+            url, stop = bench_database(backend, Path(folder))
             try:
                 started = time.perf_counter()
                 _build(url, args.orders)
@@ -128,18 +128,6 @@ def main() -> None:
                           f" {ours / bare:>6.2f}", flush=True)
             finally:
                 stop()
-
-
-def _database(backend: str, folder: Path) -> tuple[str, Callable[[], None]]:
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", lambda: None
-    cluster, admin_url = pgcluster.start()
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("CREATE DATABASE bench"))
-    engine.dispose()
-    return make_url(admin_url).set(database="bench").render_as_string(hide_password=False), \
-        lambda: pgcluster.stop(cluster)
 
 
 async def _measure(url: str, item: Item, rounds: int) -> tuple[int, float, float]:

@@ -21,14 +21,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import bench_database  # noqa: E402
 from market import migrate  # noqa: E402
 from market.database import Database  # noqa: E402
 from market.orders.expiry import expire_offers  # noqa: E402
-from tests import pgcluster  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 MEMBERS = 10_000
@@ -45,25 +45,13 @@ def main() -> None:
           f" {'offers only s':>14} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as folder:
         for backend in args.backends.split(","):
-            url, stop = _database(backend, Path(folder))
+            url, stop = bench_database(backend, Path(folder))
             try:
                 ours, bare, offers_only = _measure(url, args.orders, args.due, args.rounds)
             finally:
                 stop()
             print(f"{backend:>10} {args.orders:>9,} {args.due:>7,} {ours:>7.2f} {bare:>7.2f} {ours / bare:>6.2f}"
                   f"{'':>15} {offers_only:>14.2f} {ours / offers_only:>6.2f}", flush=True)
-
-
-def _database(backend: str, folder: Path) -> tuple[str, object]:
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", lambda: None
-    cluster, admin_url = pgcluster.start()
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("CREATE DATABASE bench"))
-    engine.dispose()
-    return make_url(admin_url).set(database="bench").render_as_string(hide_password=False), \
-        lambda: pgcluster.stop(cluster)
 
 
 def _measure(url: str, orders: int, due: int, rounds: int) -> tuple[float, float, float]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -32,46 +36,44 @@ async def queue(request: Request, session: DbSession, actor: Caller, settings: A
     return await _queue(request, session, actor, settings)
 
 
-@post("/audit/points/{entry_id:int}/post", opt=AUDIT, include_in_schema=False)
-async def post_one(request: Request, entry_id: FromPath[int], data: Form, database: AppDatabase, actor: Caller,
-                   settings: AppSettings, clock: AppClock) -> Response:
-    values = form_values(data, "note")
+@dataclass(frozen=True)
+class _Decision:
+    """One auditor decision on an entry: the form field it reads, the audit step, the notice after it."""
+
+    field: str
+    act: Callable[[AsyncSession, Actor, int, str, datetime], Awaitable[object]]
+    done: str
+    missing: str = ""  # when set, the field is required and this is the message without it
+    body: type[VoidRequest] | type[ReverseRequest] | None = None
+    label: str = ""
+
+
+DECISIONS = {
+    "post": _Decision("note", audit.post_entry, "audit_posted"),
+    "void": _Decision("note", audit.void_entry, "audit_voided", "作废须填写原因（审核意见）", VoidRequest, "审核意见"),
+    "reverse": _Decision("reason", audit.reverse_entry, "audit_reversed", "请填写冲正原因", ReverseRequest, "冲正原因"),
+}
+
+
+@post("/audit/points/{entry_id:int}/{decision:str}", opt=AUDIT, include_in_schema=False)
+async def decide(request: Request, entry_id: FromPath[int], decision: FromPath[str], data: Form,
+                 database: AppDatabase, actor: Caller, settings: AppSettings, clock: AppClock) -> Response:
+    """通过 (post), 作废 (void, with a note) or 冲正 (reverse a posted one, with a reason)."""
+    if decision not in DECISIONS:
+        raise NotFound("没有这种审核操作")
+    chosen = DECISIONS[decision]
+    values = form_values(data, chosen.field)
     try:
+        text = values.get(chosen.field, "")
+        if chosen.body:
+            if not text:
+                raise InvalidInput(chosen.missing, field=chosen.field)
+            text = getattr(parse_form(values, chosen.body, {chosen.field: chosen.label}), chosen.field)
         async with database.transaction() as session:
-            await audit.post_entry(session, actor, entry_id, values.get("note", ""), clock.now())
+            await chosen.act(session, actor, entry_id, text, clock.now())
     except FORM_ERRORS as error:
         return await _again(request, database, actor, settings, entry_id, values, error)
-    return _back(request, "audit_posted")
-
-
-@post("/audit/points/{entry_id:int}/void", opt=AUDIT, include_in_schema=False)
-async def void_one(request: Request, entry_id: FromPath[int], data: Form, database: AppDatabase, actor: Caller,
-                   settings: AppSettings, clock: AppClock) -> Response:
-    values = form_values(data, "note")
-    try:
-        if not values.get("note"):
-            raise InvalidInput("作废须填写原因（审核意见）", field="note")
-        note = parse_form(values, VoidRequest, {"note": "审核意见"}).note
-        async with database.transaction() as session:
-            await audit.void_entry(session, actor, entry_id, note, clock.now())
-    except FORM_ERRORS as error:
-        return await _again(request, database, actor, settings, entry_id, values, error)
-    return _back(request, "audit_voided")
-
-
-@post("/audit/points/{entry_id:int}/reverse", opt=AUDIT, include_in_schema=False)
-async def reverse_one(request: Request, entry_id: FromPath[int], data: Form, database: AppDatabase, actor: Caller,
-                      settings: AppSettings, clock: AppClock) -> Response:
-    values = form_values(data, "reason")
-    try:
-        if not values.get("reason"):
-            raise InvalidInput("请填写冲正原因", field="reason")
-        reason = parse_form(values, ReverseRequest, {"reason": "冲正原因"}).reason
-        async with database.transaction() as session:
-            await audit.reverse_entry(session, actor, entry_id, reason, clock.now())
-    except FORM_ERRORS as error:
-        return await _again(request, database, actor, settings, entry_id, values, error)
-    return _back(request, "audit_reversed")
+    return _back(request, chosen.done)
 
 
 @post("/audit/points/approve", opt=AUDIT, include_in_schema=False)
@@ -163,4 +165,4 @@ async def _filter(session: AsyncSession, actor: Actor, shown: dict[str, str],
     return wanted, path
 
 
-HANDLERS = [queue, post_one, void_one, reverse_one, approve_in_bulk]
+HANDLERS = [queue, decide, approve_in_bulk]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -54,35 +56,34 @@ async def run_page(request: Request, run_id: FromPath[int], session: DbSession, 
 @post("/audit/ratings/{run_id:int}/recompute", opt=AUDIT, include_in_schema=False)
 async def recompute(request: Request, run_id: FromPath[int], database: AppDatabase, actor: Caller,
                     settings: AppSettings, clock: AppClock) -> Response:
-    try:
-        async with database.transaction() as session:
-            await service.recompute_run(session, actor, run_id, settings.tz, clock.now())
-    except FORM_ERRORS as error:
-        return await _run_again(request, database, actor, run_id, error)
-    return Redirect(f"/audit/ratings/{run_id}?ok=audit_run_recomputed")
+    return await _step(request, database, actor, run_id, "audit_run_recomputed",
+                       lambda session: service.recompute_run(session, actor, run_id, settings.tz, clock.now()))
 
 
 @post("/audit/ratings/{run_id:int}/publish", opt=AUDIT, include_in_schema=False)
 async def publish(request: Request, run_id: FromPath[int], database: AppDatabase, actor: Caller,
                   settings: AppSettings, clock: AppClock) -> Response:
-    try:
-        async with database.transaction() as session:
-            await service.publish(session, actor, run_id, settings.tz, clock.now())
-    except FORM_ERRORS as error:
-        return await _run_again(request, database, actor, run_id, error)
-    return Redirect(f"/audit/ratings/{run_id}?ok=audit_run_published")
+    return await _step(request, database, actor, run_id, "audit_run_published",
+                       lambda session: service.publish(session, actor, run_id, settings.tz, clock.now()))
 
 
 @post("/audit/ratings/{run_id:int}/finalize", opt=AUDIT, include_in_schema=False)
 async def finalize(request: Request, run_id: FromPath[int], database: AppDatabase, actor: Caller,
                    clock: AppClock) -> Response:
     """定级: refused, with the service's Chinese reason, while the notice runs or an objection is open."""
+    return await _step(request, database, actor, run_id, "audit_run_finalized",
+                       lambda session: service.finalize(session, actor, run_id, clock.now()))
+
+
+async def _step(request: Request, database: Database, actor: Actor, run_id: int, done: str,
+                act: Callable[[AsyncSession], Awaitable[object]]) -> Response:
+    """One step of a run in its own transaction: back to the run with a notice, or the run with the refusal."""
     try:
         async with database.transaction() as session:
-            await service.finalize(session, actor, run_id, clock.now())
+            await act(session)
     except FORM_ERRORS as error:
         return await _run_again(request, database, actor, run_id, error)
-    return Redirect(f"/audit/ratings/{run_id}?ok=audit_run_finalized")
+    return Redirect(f"/audit/ratings/{run_id}?ok={done}")
 
 
 @post("/audit/ratings/{run_id:int}/objections/{objection_id:int}", opt=AUDIT, include_in_schema=False)

@@ -119,6 +119,16 @@ async def test_reversing_a_posted_award_needs_a_reason_and_writes_a_reversal(
     assert await totals_of(database, world.member) == (0, 0)
 
 
+async def test_an_unknown_decision_on_an_award_answers_404_and_changes_nothing(
+        client: httpx.AsyncClient, world: World, database: Database) -> None:
+    await _awards(client, world, database)
+    [award] = await entries_of(database, member_id=world.member)
+    async with browser(client, world.login_of(world.auditor)) as http:
+        unknown = await send(http, "/audit/points", f"/audit/points/{award.id}/approve", {"note": "?"})
+    assert unknown.status_code == 404 and "没有这种审核操作" in unknown.text
+    assert [e.kind for e in await entries_of(database, member_id=world.member)] == ["award"]
+
+
 async def test_bulk_approval_posts_what_the_filter_finds_and_says_how_many_are_left_for_review(
         client: httpx.AsyncClient, world: World, database: Database) -> None:
     flows = await _flows(client, world, database)
